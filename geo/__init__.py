@@ -1,0 +1,1 @@
+"""Pure core of the conflict map: dataset, gazetteer, reports, timeline, territory, snapshots."""
