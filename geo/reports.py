@@ -1,0 +1,311 @@
+"""Read a report file: check it, find its date, source and title, and split it into sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.errors import ReportError
+
+MAX_BYTES = 5_000_000
+DATE_ORIGINS = ("header", "front-matter", "filename", "given")
+
+_ISO = r"(\d{4}-\d{2}-\d{2})"
+# "date 2018-03-22", "date: 2018-03-22 source: https://..." on the first line.
+_HEADER = re.compile(rf"\A[ \t\ufeff]*date[ \t]*:?[ \t]*{_ISO}\b", re.IGNORECASE)
+_HEADER_FIELD = re.compile(r"[ \t]*(source|title)[ \t]*:[ \t]*", re.IGNORECASE)
+_KEY_LINE = re.compile(r"^[ \t]*(source|title)[ \t]*:[ \t]*(.*?)[ \t]*$", re.IGNORECASE)
+_FRONT_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
+_FILENAME_DATE = re.compile(_ISO)
+
+# Words that end with a full stop without ending a sentence (compared lower-case, no dot).
+ABBREVIATIONS = frozenset((
+    "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "brig", "adm", "cmdr", "mr", "mrs", "ms",
+    "dr", "prof", "st", "sr", "jr", "rev", "sen", "rep", "gov", "pres", "no", "nos", "vs", "etc",
+    "approx", "est", "dept", "univ", "inc", "ltd", "co", "corp", "fig", "al",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "u.n", "u.s", "u.k", "e.g", "i.e", "a.m", "p.m",
+))
+
+# Candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace.
+_BOUNDARY = re.compile(
+    r"[.!?]+[\"'\u2019\u201d)\]]*(?=\s+[\"'\u2018\u201c(\[]?[A-Z0-9\u0600-\u06ff])"
+)
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.+$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a report: ``text`` is ``report.text[start:end]`` (character offsets)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report as read: its id (the file stem), date, source, title, body text and sentences.
+
+    ``text`` is the body without the date header or front matter; every offset (sentences,
+    mentions) refers to it. ``date_origin`` says where the date came from: ``header``,
+    ``front-matter``, ``filename`` or ``given`` (the caller's default).
+    """
+
+    id: str
+    path: str
+    date: dt.date
+    source: str
+    title: str
+    text: str
+    sentences: tuple[Sentence, ...]
+    date_origin: str
+
+    def sentence_at(self, offset: int) -> int:
+        """Index of the sentence holding character ``offset`` of ``text`` (-1 if none)."""
+        for i, s in enumerate(self.sentences):
+            if s.start <= offset < s.end:
+                return i
+        return -1
+
+
+def read_report(path: Path | str, *, default_date: dt.date | None = None,
+                max_bytes: int = MAX_BYTES) -> Report:
+    """Read and parse a report file (UTF-8 plain text).
+
+    Parameters
+    ----------
+    path : Path or str
+        The report file; its stem is the report id.
+    default_date : datetime.date, optional
+        The date to use when neither the text nor the file name gives one.
+    max_bytes : int
+        Larger files are refused (bytes).
+
+    Returns
+    -------
+    Report
+
+    Raises
+    ------
+    ReportError
+        When the file is missing, too large, empty, binary (NUL bytes), not UTF-8, or has
+        no date; the message says which, with the line where it applies.
+    """
+    p = Path(path)
+    label = str(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise ReportError(label, 0, f"cannot read the report: {exc.strerror}") from exc
+    if not p.is_file():
+        raise ReportError(label, 0, "not a file")
+    if size > max_bytes:
+        raise ReportError(label, 0, f"the report is too large ({size:,} bytes; the limit is "
+                                    f"{max_bytes:,} bytes)")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ReportError(label, 0, f"cannot read the report: {exc.strerror}") from exc
+    return parse_report(decode_report(data, path=label), path=label, default_date=default_date)
+
+
+def decode_report(data: bytes, *, path: str) -> str:
+    """Decode a report's bytes as UTF-8 text, refusing empty, binary and non-UTF-8 content.
+
+    Raises
+    ------
+    ReportError
+        With the line of the first offending byte where it applies.
+    """
+    if not data.strip():
+        raise ReportError(path, 0, "the report is empty")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ReportError(path, line, "the report is binary (NUL bytes), not plain text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ReportError(path, line, f"the report is not UTF-8 text (byte 0x{data[exc.start]:02x}"
+                                      f" at offset {exc.start}); save it as UTF-8") from exc
+
+
+def parse_report(text: str, *, path: str | Path, default_date: dt.date | None = None
+                 ) -> Report:
+    """Parse a report's text: date/source/title header, body and sentences.
+
+    The date comes from, in order: a first line ``date 2018-03-22`` or ``date: 2018-03-22
+    source: URL`` (following ``source:``/``title:`` lines are read too), a front matter
+    block (``---`` lines around ``key: value`` lines), a ``YYYY-MM-DD`` in the file name,
+    ``default_date``.
+
+    Parameters
+    ----------
+    text : str
+        The whole report.
+    path : str or Path
+        Where it comes from (its stem is the report id).
+    default_date : datetime.date, optional
+        The date to use when none is found.
+
+    Returns
+    -------
+    Report
+
+    Raises
+    ------
+    ReportError
+        For a malformed header or front matter, an invalid date, or no date at all.
+    """
+    label = str(path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if not text.strip():
+        raise ReportError(label, 0, "the report is empty")
+    fields, body, date_line = _front_matter(text, label)
+    origin = "front-matter"
+    if not fields:
+        fields, body = _header(text, label)
+        origin, date_line = "header", 1
+    date = _parse_date(fields["date"], label, date_line) if "date" in fields else None
+    if date is None:
+        stem_date = _FILENAME_DATE.search(Path(label).name)
+        if stem_date:
+            date = _parse_date(stem_date.group(1), label, 0)
+            origin = "filename"
+        elif default_date is not None:
+            date, origin = default_date, "given"
+        else:
+            raise ReportError(label, 1, "the report has no date: start it with a line "
+                                        "'date YYYY-MM-DD', put the date in the file name, "
+                                        "or give one")
+    return Report(
+        id=Path(label).stem, path=label, date=date, source=fields.get("source", ""),
+        title=fields.get("title", ""), text=body, sentences=split_sentences(body),
+        date_origin=origin,
+    )
+
+
+def _parse_date(value: str, path: str, line: int) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip().strip("\"'"))
+    except ValueError as exc:
+        raise ReportError(path, line, f"{value!r} is not a date YYYY-MM-DD") from exc
+
+
+def _front_matter(text: str, path: str) -> tuple[dict[str, str], str, int]:
+    """Fields, body and date line of a ``---`` front matter block (no fields when none)."""
+    stripped = text.lstrip(" \t\n")
+    if not stripped.startswith("---\n"):
+        return {}, text, 0
+    skipped = len(text) - len(stripped)
+    first_line = text[:skipped].count("\n") + 1
+    lines = stripped.split("\n")
+    fields: dict[str, str] = {}
+    date_line = first_line
+    for i, line in enumerate(lines[1:], start=1):
+        lineno = first_line + i
+        if line.strip() == "---":
+            body_start = skipped + sum(len(x) + 1 for x in lines[: i + 1])
+            return fields, text[body_start:], date_line
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _FRONT_KEY.match(line)
+        if not match:
+            raise ReportError(path, lineno, f"front matter: expected 'key: value', got {line!r}")
+        key = match.group(1).lower()
+        fields[key] = match.group(2).strip().strip("\"'")
+        if key == "date":
+            date_line = lineno
+    raise ReportError(path, first_line, "front matter: no closing '---' line")
+
+
+def _header(text: str, path: str) -> tuple[dict[str, str], str]:
+    """Fields and body of a ``date ...`` first line (and ``source:``/``title:`` lines after)."""
+    match = _HEADER.match(text)
+    if not match:
+        return {}, text
+    fields = {"date": match.group(1)}
+    line_end = text.find("\n", match.end())
+    line_end = len(text) if line_end < 0 else line_end
+    rest = text[match.end():line_end]
+    if rest.strip() and not _HEADER_FIELD.match(rest):
+        # "date 2018-03-22 Jaysh al-Islam ...": the body goes on after the date.
+        return fields, text[match.end():]
+    fields.update(_inline_fields(rest))
+    pos = line_end
+    # Following "source: ..." / "title: ..." lines belong to the header.
+    while pos < len(text):
+        nxt = text.find("\n", pos + 1)
+        nxt = len(text) if nxt < 0 else nxt
+        kv = _KEY_LINE.match(text[pos + 1:nxt])
+        if not kv:
+            break
+        fields[kv.group(1).lower()] = kv.group(2)
+        pos = nxt
+    return fields, text[pos:]
+
+
+def _inline_fields(rest: str) -> list[tuple[str, str]]:
+    """``source: URL title: words`` -> [("source", URL), ("title", "words")]."""
+    parts = re.split(r"(?i)\b(source|title)[ \t]*:", rest)
+    out = []
+    for i in range(1, len(parts) - 1, 2):
+        out.append((parts[i].lower(), parts[i + 1].strip()))
+    return out
+
+
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """Split text into sentences, with character offsets into ``text``.
+
+    Blank lines always end a sentence; single line breaks do not. A full stop ends a sentence
+    only when an upper-case letter, a digit or an opening quote follows, and not after an
+    abbreviation ("Gen.", "Mr.", "U.N.", "a.m.") or a single-letter initial.
+
+    Parameters
+    ----------
+    text : str
+        The body of a report.
+
+    Returns
+    -------
+    tuple of Sentence
+        Non-empty sentences, whitespace trimmed, in text order.
+    """
+    out: list[Sentence] = []
+    block_start = 0
+    for para in [*_PARAGRAPH.finditer(text), None]:
+        block_end = para.start() if para else len(text)
+        cut = block_start
+        for match in _BOUNDARY.finditer(text, block_start, block_end):
+            if _is_abbreviation(text[cut:match.end()]):
+                continue
+            _add(out, text, cut, match.end())
+            cut = match.end()
+        _add(out, text, cut, block_end)
+        if para:
+            block_start = para.end()
+    return tuple(out)
+
+
+def _is_abbreviation(chunk: str) -> bool:
+    if not chunk.rstrip("\"'\u2019\u201d)]").endswith("."):
+        return False
+    match = _WORD_BEFORE.search(chunk.rstrip("\"'\u2019\u201d)]"))
+    if not match:
+        return False
+    word = match.group(1).lower().rstrip(".")
+    return (word in ABBREVIATIONS or len(word) == 1
+            or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word) is not None)
+
+
+def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        out.append(Sentence(start, end, text[start:end]))

@@ -1,0 +1,174 @@
+"""Atomic, locked writes of dataset files: no half-written file, no lost concurrent append."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from geo.errors import WriteError
+
+LOCK_TIMEOUT_S = 30.0
+
+
+def atomic_write_text(path: Path | str, text: str) -> None:
+    """Replace a file's content atomically (temporary file in the same folder + rename).
+
+    Readers see either the old content or the new one, never a mix; if anything fails
+    before the rename (disk full, crash, interrupted process), the old file is left intact.
+
+    Parameters
+    ----------
+    path : Path or str
+        The file to write (UTF-8). Its folder must exist.
+    text : str
+        The whole new content.
+
+    Raises
+    ------
+    WriteError
+        When the file cannot be written; the old file is unchanged.
+    """
+    target = Path(path)
+    tmp_name = ""
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                        dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(tmp_name, target.stat().st_mode & 0o777)
+        os.replace(tmp_name, target)
+        tmp_name = ""
+    except OSError as exc:
+        raise WriteError(f"{target}: cannot write the file ({exc}); the old file is intact"
+                         ) from exc
+    finally:
+        if tmp_name:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+    _fsync_dir(target.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename durable where the platform allows it (POSIX)."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def locked(path: Path | str, *, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold an inter-process lock on ``path`` (a ``filelock.FileLock`` on ``path + '.lock'``).
+
+    Parameters
+    ----------
+    path : Path or str
+        The file being guarded (the lock file sits beside it).
+    timeout : float
+        Seconds to wait for the lock.
+
+    Raises
+    ------
+    WriteError
+        When the lock cannot be taken within ``timeout`` seconds.
+    """
+    lock = FileLock(f"{path}.lock", timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise WriteError(f"{path}: another process holds the lock; try again") from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def read_csv_rows(path: Path | str, header: Sequence[str]) -> list[dict[str, str]]:
+    """Read a CSV file's data rows as dicts (an empty list when the file does not exist).
+
+    Raises
+    ------
+    WriteError
+        When the file's header lacks one of the ``header`` columns.
+    """
+    target = Path(path)
+    if not target.exists():
+        return []
+    text = target.read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in header if c not in (reader.fieldnames or [])]
+    if missing:
+        raise WriteError(f"{target}: missing column(s) {', '.join(missing)}; not written")
+    return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader
+            if any((v or "").strip() for v in row.values() if isinstance(v, str))]
+
+
+def render_csv(header: Sequence[str], rows: Sequence[dict[str, str]]) -> str:
+    """The CSV text (``\\n`` line ends, minimal quoting) of a header and rows."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(header), lineterminator="\n",
+                            extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: row.get(k, "") for k in header})
+    return out.getvalue()
+
+
+def append_csv_row(path: Path | str, header: Sequence[str], row: dict[str, str], *,
+                   sort_key: Callable[[dict[str, str]], object] | None = None,
+                   check: Callable[[list[dict[str, str]]], None] | None = None) -> None:
+    """Append one row to a CSV file under its lock, re-reading it first, and write atomically.
+
+    Parameters
+    ----------
+    path : Path or str
+        The CSV file (created with ``header`` when missing).
+    header : sequence of str
+        The columns the file must have; the file's own column order is kept when it exists.
+    row : dict
+        The new row, column -> text.
+    sort_key : callable, optional
+        When given, rows are kept sorted by it (a stable sort, so equal keys keep file order).
+    check : callable, optional
+        Called with the current rows (read under the lock) before appending; it raises to
+        refuse the row (e.g. a duplicate), and nothing is written.
+
+    Raises
+    ------
+    WriteError
+        When the file cannot be read, locked or written; the old file is intact.
+    """
+    target = Path(path)
+    with locked(target):
+        try:
+            columns = _header_of(target) or list(header)
+            rows = read_csv_rows(target, header)
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise WriteError(f"{target}: cannot read the file ({exc}); not written") from exc
+        if check is not None:
+            check(rows)
+        rows.append(dict(row))
+        if sort_key is not None:
+            rows.sort(key=sort_key)
+        atomic_write_text(target, render_csv(columns, rows))
+
+
+def _header_of(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        first = next(csv.reader(handle), [])
+    return [c.strip() for c in first]
