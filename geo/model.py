@@ -1,4 +1,4 @@
-"""Immutable records of a dataset: localities, factions, control changes, events, corridors, routes."""
+"""Immutable records of a dataset: places, factions, control changes, events, corridors, routes."""
 
 from __future__ import annotations
 

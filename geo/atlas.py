@@ -1,0 +1,186 @@
+"""A dataset with its timeline and tessellation built once: snapshots, areas, exports per date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from geo.dataset import load_dataset
+from geo.model import ControlChange, Dataset
+from geo.snapshot import (
+    Feature,
+    control_features,
+    corridor_feature,
+    corridor_status,
+    feature_collection,
+    locality_feature,
+    route_feature,
+)
+from geo.territory import ControlGeometry, Tessellation
+from geo.timeline import Timeline
+
+
+@dataclass(frozen=True, eq=False)
+class Atlas:
+    """Everything date-independent about a dataset, computed once; every method is pure.
+
+    Build it with :meth:`build` (or :func:`load_atlas`) and share it: it is immutable, so one
+    instance can serve every user of the app.
+    """
+
+    dataset: Dataset
+    timeline: Timeline
+    tessellation: Tessellation
+
+    @classmethod
+    def build(cls, dataset: Dataset) -> Atlas:
+        """Build the timeline and the tessellation of a validated dataset."""
+        timeline = Timeline.build(dataset)
+        locs = [dataset.locality(i) for i in timeline.locality_ids]
+        tess = Tessellation.build(
+            [loc.lon for loc in locs], [loc.lat for loc in locs], dataset.study_area,
+            metric_crs=dataset.meta.metric_crs, max_distance_m=dataset.meta.max_distance_m,
+        )
+        return cls(dataset, timeline, tess)
+
+    # -- per-date queries ------------------------------------------------------------------
+
+    def cell_holders(self, day: dt.date) -> np.ndarray:
+        """Faction index of each tessellation cell on ``day`` (-1: nobody)."""
+        state, _ = self.timeline.state(day)
+        return self.tessellation.cell_holders(state)
+
+    def control(self, day: dt.date) -> ControlGeometry:
+        """Control polygons, frontlines and areas (km2) on ``day``."""
+        return self.tessellation.control(self.cell_holders(day))
+
+    def holder(self, locality_id: str, day: dt.date) -> tuple[str | None, dt.date]:
+        """Faction id holding a territory locality on ``day`` and since when."""
+        return self.timeline.holder(locality_id, day)
+
+    def history(self, locality_id: str) -> tuple[ControlChange, ...]:
+        """The control rows of a territory locality, oldest first (empty for far places)."""
+        if locality_id not in self.timeline._loc_index:
+            return ()
+        return self.timeline.history(locality_id)
+
+    def change_dates(self) -> tuple[dt.date, ...]:
+        """Dates on which at least one locality changed hands."""
+        return self.timeline.change_dates()
+
+    def snapshot(self, day: dt.date, *, excerpt_counts: Mapping[str, int] | None = None
+                 ) -> dict[str, Any]:
+        """The GeoJSON snapshot of ``day`` (GUIDE section 2 contract).
+
+        Parameters
+        ----------
+        day : datetime.date
+            A date within the dataset's period (else :class:`geo.errors.DateOutOfRange`).
+        excerpt_counts : mapping of str to int, optional
+            Number of report excerpts per locality id (0 where missing).
+
+        Returns
+        -------
+        dict
+            An RFC 7946 FeatureCollection in WGS 84 lon/lat, with foreign members ``date``
+            and ``dataset``; features of kinds control, frontline, locality, corridor, route.
+        """
+        counts = excerpt_counts or {}
+        state, since = self.timeline.state(day)
+        geometry = self.tessellation.control(self.tessellation.cell_holders(state))
+        fac_ids = self.timeline.faction_ids
+        by_faction: dict[int, list[str]] = {}
+        for lid, f in zip(self.timeline.locality_ids, state.tolist(), strict=True):
+            by_faction.setdefault(int(f), []).append(lid)
+        features: list[Feature] = control_features(geometry, self.dataset, fac_ids, by_faction)
+        for lid, f, s in zip(self.timeline.locality_ids, state.tolist(), since.tolist(),
+                             strict=True):
+            row = self.timeline.current_row(lid, day)
+            features.append(locality_feature(
+                self.dataset.locality(lid), self.dataset, fac_ids[f] if f >= 0 else None,
+                dt.date.fromordinal(s), int(counts.get(lid, 0)),
+                row.confidence if row else None, bool(row and row.disputed),
+            ))
+        for corridor in self.dataset.corridors:
+            status = corridor_status(corridor, day)
+            if status:
+                features.append(corridor_feature(corridor, self.dataset, status))
+        for route in self.dataset.routes:
+            if route.start <= day <= route.end:
+                features.append(route_feature(route, self.dataset))
+        return feature_collection(self.dataset, day, features)
+
+    # -- whole-period views ----------------------------------------------------------------
+
+    def area_series(self) -> list[dict[str, Any]]:
+        """Area held by each faction on each date, km2 (metric CRS), for charts.
+
+        Returns
+        -------
+        list of dict
+            ``{"date": "YYYY-MM-DD", "faction": id, "faction_name": str, "area_km2": float}``
+            for every date and every faction (0 where it holds nothing).
+        """
+        out: list[dict[str, Any]] = []
+        n_fac = len(self.timeline.faction_ids)
+        for day in self.timeline.days():
+            holders = self.cell_holders(day)
+            held = holders >= 0
+            areas = np.bincount(holders[held], weights=self.tessellation.area_km2[held],
+                                minlength=n_fac)
+            for f, fid in enumerate(self.timeline.faction_ids):
+                out.append({"date": day.isoformat(), "faction": fid,
+                            "faction_name": self.dataset.faction(fid).name,
+                            "area_km2": round(float(areas[f]), 3)})
+        return out
+
+    def timeline_geojson(self, *, excerpt_counts: Mapping[str, int] | None = None
+                         ) -> dict[str, Any]:
+        """The whole period as one FeatureCollection with ``valid_from``/``valid_to`` per feature.
+
+        Each feature is valid from ``valid_from`` to ``valid_to`` inclusive (ISO dates), so
+        QGIS's temporal controller can animate it. Features are those of the snapshots of the
+        change dates, each kept for the days until the next change.
+        """
+        days = [self.timeline.start, *self.change_dates(), self.timeline.end + dt.timedelta(1)]
+        features: list[Feature] = []
+        for a, b in itertools.pairwise(days):
+            snap = self.snapshot(a, excerpt_counts=excerpt_counts)
+            last = b - dt.timedelta(days=1)
+            for feat in snap["features"]:
+                kind = feat["properties"]["kind"]
+                if kind in ("corridor", "route"):
+                    continue
+                props = {**feat["properties"], "valid_from": a.isoformat(),
+                         "valid_to": last.isoformat()}
+                features.append({"type": "Feature", "geometry": feat["geometry"],
+                                 "properties": props})
+        for corridor in self.dataset.corridors:
+            feat = corridor_feature(corridor, self.dataset, "open")
+            feat["properties"]["valid_from"] = corridor.opened.isoformat()
+            feat["properties"]["valid_to"] = (corridor.closed or self.timeline.end).isoformat()
+            features.append(feat)
+        for route in self.dataset.routes:
+            feat = route_feature(route, self.dataset)
+            feat["properties"]["valid_from"] = route.start.isoformat()
+            feat["properties"]["valid_to"] = route.end.isoformat()
+            features.append(feat)
+        return {
+            "type": "FeatureCollection",
+            "dataset": self.dataset.meta.id,
+            "dataset_name": self.dataset.meta.name,
+            "valid_from": self.timeline.start.isoformat(),
+            "valid_to": self.timeline.end.isoformat(),
+            "features": features,
+        }
+
+
+def load_atlas(data_dir: Path | str) -> Atlas:
+    """Load, validate and prepare a dataset directory (raises :class:`geo.errors.DataError`)."""
+    return Atlas.build(load_dataset(Path(data_dir)))

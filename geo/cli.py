@@ -1,0 +1,197 @@
+"""Command line: ``python -m geo snapshot | geocode | ingest | validate`` (GUIDE section 2)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from geo.errors import DataError, DateOutOfRange, GeoError, ReportError
+
+DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data"
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _UsageError(Exception):
+    """A user error on the command line: one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, no usage dump
+        raise _UsageError(message)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _parser() -> _Parser:
+    p = _Parser(prog="python -m geo", description="Time-aware conflict map: core commands.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def data_opt(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                        help="dataset directory (default: the shipped data/)")
+
+    s = sub.add_parser("snapshot", help="GeoJSON snapshot of one date")
+    s.add_argument("--date", type=_date, required=True, help="YYYY-MM-DD")
+    data_opt(s)
+    s.add_argument("--seeds", type=Path, default=None,
+                   help="reports folder for excerpt counts (default: seeds/ beside the data)")
+    s.add_argument("-o", "--output", type=Path, default=None, help="file (default: stdout)")
+
+    g = sub.add_parser("geocode", help="where a place is, and which source says so")
+    g.add_argument("names", nargs="+", metavar="NAME")
+    data_opt(g)
+    g.add_argument("--online", action="store_true",
+                   help="also ask OpenStreetMap Nominatim (sends the names over the internet)")
+
+    i = sub.add_parser("ingest", help="places, factions and claims found in reports")
+    i.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    data_opt(i)
+    i.add_argument("--default-date", type=_date, default=None,
+                   help="date for reports that carry none (YYYY-MM-DD)")
+
+    v = sub.add_parser("validate", help="check a dataset; one file:line: message per problem")
+    data_opt(v)
+    return p
+
+
+def default_seeds(data_dir: Path) -> Path:
+    """The reports folder that goes with a dataset: ``seeds/`` beside the data directory."""
+    return data_dir.resolve().parent / "seeds"
+
+
+def _load(data: Path):
+    from geo.atlas import load_atlas
+
+    if not data.is_dir():
+        raise _UsageError(f"no such dataset directory: {data}")
+    return load_atlas(data)
+
+
+def _cmd_snapshot(args: argparse.Namespace, out: TextIO) -> int:
+    from geo.excerpts import excerpt_counts
+    from geo.snapshot import dumps
+
+    atlas = _load(args.data)
+    seeds = args.seeds if args.seeds is not None else default_seeds(args.data)
+    if args.seeds is not None and not seeds.is_dir():
+        raise _UsageError(f"no such reports folder: {seeds}")
+    counts = excerpt_counts(seeds, atlas.dataset) if seeds.is_dir() else {}
+    text = dumps(atlas.snapshot(args.date, excerpt_counts=counts))
+    if args.output is None:
+        out.write(text)
+    else:
+        from geo.storage import atomic_write_text
+
+        if not args.output.parent.is_dir():
+            raise _UsageError(f"no such directory for the output: {args.output.parent}")
+        atomic_write_text(args.output, text)
+    return EXIT_OK
+
+
+def _cmd_geocode(args: argparse.Namespace, out: TextIO) -> int:
+    from geo.dataset import load_dataset
+    from geo.gazetteer import default_gazetteer
+
+    if not args.data.is_dir():
+        raise _UsageError(f"no such dataset directory: {args.data}")
+    gaz = default_gazetteer(load_dataset(args.data), online=args.online)
+    missing = []
+    for name in args.names:
+        match = gaz.geocode(name)
+        if match is None:
+            missing.append(name)
+            rec = {"query": name, "id": None, "name": None, "lat": None, "lon": None,
+                   "source": None}
+        else:
+            rec = {"query": name, "id": match.id, "name": match.name, "lat": match.lat,
+                   "lon": match.lon, "source": match.source}
+        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    if missing:
+        raise _UsageError(f"no place found for: {', '.join(missing)}")
+    return EXIT_OK
+
+
+def _cmd_ingest(args: argparse.Namespace, out: TextIO) -> int:
+    from geo.dataset import load_dataset
+    from geo.ingest import ingest_paths
+    from geo.mentions import MentionIndex
+
+    if not args.data.is_dir():
+        raise _UsageError(f"no such dataset directory: {args.data}")
+    missing = [str(f) for f in args.files if not f.is_file()]
+    if missing:
+        raise _UsageError(f"no such report file: {', '.join(missing)}")
+    dataset = load_dataset(args.data)
+    index = MentionIndex.build(dataset.localities)
+    total = len(args.files)
+
+    def progress(done: int, count: int, path: Path) -> None:
+        if total > 1:
+            print(f"[{done}/{count}] {path}", file=sys.stderr)
+
+    doc = ingest_paths(list(args.files), dataset=dataset, index=index, progress=progress,
+                       default_date=args.default_date)
+    out.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    from geo.dataset import validate_dir
+
+    if not args.data.is_dir():
+        raise _UsageError(f"no such dataset directory: {args.data}")
+    _, problems = validate_dir(args.data)
+    for problem in problems:
+        out.write(f"{problem}\n")
+    return EXIT_INVALID if problems else EXIT_OK
+
+
+COMMANDS = {"snapshot": _cmd_snapshot, "geocode": _cmd_geocode, "ingest": _cmd_ingest,
+            "validate": _cmd_validate}
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 invalid data, 2 user error).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name (default: ``sys.argv[1:]``).
+    out : text stream, optional
+        Where results go (default: standard output). Messages go to standard error.
+    """
+    out = out or sys.stdout
+    try:
+        args = _parser().parse_args(argv)
+        return COMMANDS[args.command](args, out)
+    except _UsageError as exc:
+        print(f"geo: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DateOutOfRange as exc:
+        print(f"geo: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DataError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INVALID
+    except ReportError as exc:
+        print(f"geo: error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except GeoError as exc:
+        print(f"geo: error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130

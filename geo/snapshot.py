@@ -1,0 +1,189 @@
+"""One date as an RFC 7946 GeoJSON FeatureCollection (the snapshot contract of GUIDE section 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.model import Corridor, Dataset, Locality, Route
+from geo.territory import COORD_DECIMALS, ControlGeometry
+
+Feature = dict[str, Any]
+
+
+def sources(text: str) -> list[str]:
+    """Split a ``source`` cell into its citations (separated by `` | ``)."""
+    return [s.strip() for s in text.split(" | ") if s.strip()]
+
+
+def _round(coords: Any) -> Any:
+    if isinstance(coords, list | tuple) and coords and isinstance(coords[0], int | float):
+        return [round(float(c), COORD_DECIMALS) for c in coords]
+    return [_round(c) for c in coords]
+
+
+def geometry_json(geom: BaseGeometry) -> dict[str, Any]:
+    """RFC 7946 geometry: lon/lat, at most 6 decimals, counter-clockwise exterior rings.
+
+    Parameters
+    ----------
+    geom : shapely geometry
+        In WGS 84 lon/lat degrees. GeometryCollections are not allowed by the contract and
+        must have been reduced by the caller.
+    """
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        geom = shapely.orient_polygons(geom, exterior_cw=False)
+    mapping = shapely.geometry.mapping(geom)
+    if geom.geom_type == "GeometryCollection":
+        raise ValueError("GeometryCollection is not part of the snapshot contract")
+    return {"type": mapping["type"], "coordinates": _round(mapping["coordinates"])}
+
+
+def _path_line(path: Sequence[str], dataset: Dataset) -> dict[str, Any]:
+    coords = []
+    for lid in path:
+        loc = dataset.locality(lid)
+        coords.append([round(loc.lon, COORD_DECIMALS), round(loc.lat, COORD_DECIMALS)])
+    return {"type": "LineString", "coordinates": coords}
+
+
+def corridor_status(corridor: Corridor, day: dt.date) -> str | None:
+    """``open`` or ``closed`` when the corridor's period covers ``day``, else None."""
+    last = corridor.closed
+    if day < corridor.opened or (last is not None and day > last):
+        return None
+    return "closed" if day in corridor.suspended else "open"
+
+
+def corridor_feature(corridor: Corridor, dataset: Dataset, status: str) -> Feature:
+    """The snapshot feature of a corridor (kind ``corridor``)."""
+    return {
+        "type": "Feature",
+        "geometry": _path_line(corridor.path, dataset),
+        "properties": {
+            "kind": "corridor", "id": corridor.id, "name": corridor.name, "status": status,
+            "hours": corridor.hours,
+            "opened": corridor.opened.isoformat(),
+            "closed": corridor.closed.isoformat() if corridor.closed else None,
+            "from": corridor.path[0], "to": corridor.path[-1],
+            "precision": corridor.precision, "detail": corridor.detail,
+            "sources": sources(corridor.source),
+        },
+    }
+
+
+def route_feature(route: Route, dataset: Dataset) -> Feature:
+    """The snapshot feature of an evacuation route (kind ``route``)."""
+    return {
+        "type": "Feature",
+        "geometry": _path_line(route.path, dataset),
+        "properties": {
+            "kind": "route", "id": route.id, "from": route.origin, "to": route.destination,
+            "from_name": dataset.locality(route.origin).name,
+            "to_name": dataset.locality(route.destination).name,
+            "start": route.start.isoformat(), "end": route.end.isoformat(),
+            "group": route.group, "people": route.people,
+            "people_low": route.people_low, "people_high": route.people_high,
+            "buses": route.buses, "precision": route.precision, "detail": route.detail,
+            "sources": sources(route.source),
+        },
+    }
+
+
+def control_features(
+    geometry: ControlGeometry, dataset: Dataset, faction_ids: Sequence[str],
+    localities_by_faction: Mapping[int, list[str]],
+) -> list[Feature]:
+    """Control polygons and frontlines as snapshot features (kinds ``control``, ``frontline``)."""
+    out: list[Feature] = []
+    for f in sorted(geometry.polygons):
+        faction = dataset.faction(faction_ids[f])
+        out.append({
+            "type": "Feature",
+            "geometry": geometry_json(geometry.polygons[f]),
+            "properties": {
+                "kind": "control", "faction": faction.id, "faction_name": faction.name,
+                "color": faction.color, "side": faction.side,
+                "area_km2": round(geometry.areas_km2[f], 3),
+                "localities": sorted(localities_by_faction.get(f, [])),
+            },
+        })
+    for (fa, fb), line in sorted(geometry.frontlines.items()):
+        if line.is_empty:
+            continue
+        pair = sorted([faction_ids[fa], faction_ids[fb]])
+        out.append({
+            "type": "Feature",
+            "geometry": geometry_json(line),
+            "properties": {
+                "kind": "frontline", "factions": pair,
+                "faction_names": [dataset.faction(p).name for p in pair],
+            },
+        })
+    return out
+
+
+def locality_feature(
+    loc: Locality, dataset: Dataset, faction_id: str | None, since: dt.date,
+    excerpts: int, confidence: str | None, disputed: bool,
+) -> Feature:
+    """The snapshot feature of a territory locality (kind ``locality``)."""
+    faction = dataset.faction(faction_id) if faction_id else None
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(loc.lon, COORD_DECIMALS),
+                                                      round(loc.lat, COORD_DECIMALS)]},
+        "properties": {
+            "kind": "locality", "id": loc.id, "name": loc.name,
+            "alt_names": list(loc.alt_names), "locality_kind": loc.kind,
+            "faction": faction_id, "faction_name": faction.name if faction else None,
+            "color": faction.color if faction else None,
+            "since": since.isoformat(), "excerpts": excerpts,
+            "confidence": confidence, "disputed": disputed,
+            "placement": loc.placement, "precision_m": loc.precision_m,
+        },
+    }
+
+
+def feature_collection(dataset: Dataset, day: dt.date, features: list[Feature]) -> dict[str, Any]:
+    """Wrap features into the snapshot FeatureCollection with its foreign members."""
+    return {
+        "type": "FeatureCollection",
+        "date": day.isoformat(),
+        "dataset": dataset.meta.id,
+        "dataset_name": dataset.meta.name,
+        "features": features,
+    }
+
+
+def dumps(collection: Mapping[str, Any]) -> str:
+    """The exact text written for a snapshot (CLI and app downloads share it).
+
+    Parameters
+    ----------
+    collection : mapping
+        A FeatureCollection from :meth:`geo.atlas.Atlas.snapshot`.
+
+    Returns
+    -------
+    str
+        UTF-8 JSON text, keys in insertion order, ending with a newline.
+    """
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":"),
+                      default=_json_default) + "\n"
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return float(obj)
+    if isinstance(obj, dt.date):
+        return obj.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")

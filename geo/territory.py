@@ -1,0 +1,242 @@
+"""Control polygons and frontlines from a Voronoi tessellation built once per dataset."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from pyproj import Transformer
+from shapely.geometry.base import BaseGeometry
+
+WGS84 = "EPSG:4326"
+COORD_DECIMALS = 6
+_GRID = 10.0 ** -COORD_DECIMALS
+_MIN_EDGE_M = 0.5  # shared boundaries shorter than this (metres) are corner contacts, not edges
+
+
+@dataclass(frozen=True, eq=False)
+class Tessellation:
+    """Voronoi cells of the territory localities, clipped to the study area; computed once.
+
+    The localities never move, so the cells, their areas and which cells share an edge are
+    computed once and reused for every date: a date's control polygons are unions of cells,
+    its frontlines are the shared edges whose two cells have different holders.
+
+    Attributes
+    ----------
+    cells : numpy array of shapely geometries
+        One (Multi)Polygon per cell, WGS 84 lon/lat degrees on a 1e-6 degree grid.
+    cell_of_point : numpy int array
+        For each input point, the index of its cell (identical points share one cell).
+    area_km2 : numpy float array
+        Area of each cell in km2, measured in the metric CRS.
+    pair_a, pair_b : numpy int arrays
+        The two cells of each shared edge (``pair_a < pair_b``).
+    edges : numpy array of shapely geometries
+        The shared edge of each pair, WGS 84 (LineString or MultiLineString).
+    study_area : shapely geometry
+        The territory actually tessellated, WGS 84: outline within the distance limit.
+    metric_crs : str
+        The projected CRS the tessellation and areas were computed in.
+    """
+
+    cells: np.ndarray
+    cell_of_point: np.ndarray
+    area_km2: np.ndarray
+    pair_a: np.ndarray
+    pair_b: np.ndarray
+    edges: np.ndarray
+    study_area: BaseGeometry
+    metric_crs: str
+
+    @property
+    def n_cells(self) -> int:
+        """Number of cells (distinct points)."""
+        return len(self.cells)
+
+    @classmethod
+    def build(
+        cls,
+        lon: Sequence[float] | np.ndarray,
+        lat: Sequence[float] | np.ndarray,
+        outline: BaseGeometry,
+        *,
+        metric_crs: str,
+        max_distance_m: float,
+    ) -> Tessellation:
+        """Tessellate points inside an outline.
+
+        Parameters
+        ----------
+        lon, lat : array-like of float
+            The points, WGS 84 degrees.
+        outline : shapely Polygon or MultiPolygon
+            The dataset's outline, WGS 84 degrees.
+        metric_crs : str
+            A projected CRS in metres (e.g. ``EPSG:32637``, UTM 37N) for the tessellation,
+            the distance limit and the areas.
+        max_distance_m : float
+            Territory reaches at most this far (metres) from a point: country far from every
+            point is outside the study area rather than a gap inside it.
+
+        Returns
+        -------
+        Tessellation
+        """
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        fwd = Transformer.from_crs(WGS84, metric_crs, always_xy=True)
+        inv = Transformer.from_crs(metric_crs, WGS84, always_xy=True)
+        x, y = fwd.transform(lon, lat)
+        xy = np.column_stack([x, y])
+        uniq, cell_of_point = np.unique(np.round(xy, 3), axis=0, return_inverse=True)
+        cell_of_point = cell_of_point.reshape(-1)
+        points = shapely.points(uniq)
+
+        outline_m = shapely.transform(outline, lambda c: np.column_stack(fwd.transform(*c.T)))
+        reach = shapely.union_all(shapely.buffer(points, max_distance_m, quad_segs=8))
+        area_m = shapely.intersection(shapely.make_valid(outline_m), reach)
+        # every point lies in the study area, even one on the outline's edge
+        area_m = shapely.union(area_m, shapely.union_all(shapely.buffer(points, 1.0)))
+
+        if len(uniq) == 1:
+            raw = np.array([area_m], dtype=object)
+        else:
+            env = shapely.buffer(shapely.envelope(area_m), max_distance_m)
+            regions = shapely.voronoi_polygons(
+                shapely.multipoints(points), extend_to=env, ordered=True
+            )
+            raw = shapely.get_parts(regions)
+            if len(raw) != len(uniq):  # collinear or degenerate input: fall back to a search
+                tree = shapely.STRtree(raw)
+                idx = tree.query(points, predicate="within")
+                order = np.empty(len(uniq), dtype=int)
+                order[idx[0]] = idx[1]
+                raw = raw[order]
+        cells_m = _polygons_only(shapely.intersection(raw, area_m))
+        area_km2 = shapely.area(cells_m) / 1e6
+
+        to_wgs = np.vectorize(lambda g: shapely.transform(
+            g, lambda c: np.column_stack(inv.transform(*c.T))), otypes=[object])
+        cells = _polygons_only(shapely.set_precision(to_wgs(cells_m), _GRID))
+        study_area = shapely.set_precision(to_wgs(np.array([area_m], dtype=object))[0], _GRID)
+
+        tree = shapely.STRtree(cells)
+        a, b = tree.query(cells, predicate="intersects")
+        keep = a < b
+        a, b = a[keep], b[keep]
+        shared = shapely.intersection(shapely.boundary(cells[a]), shapely.boundary(cells[b]))
+        shared = shapely.line_merge(_lines_only(shared))
+        length_m = shapely.length(
+            shapely.intersection(shapely.boundary(cells_m[a]), shapely.boundary(cells_m[b]))
+        )
+        ok = (length_m > _MIN_EDGE_M) & ~shapely.is_empty(shared)
+        return cls(
+            cells=cells, cell_of_point=cell_of_point, area_km2=area_km2,
+            pair_a=a[ok].astype(np.int32), pair_b=b[ok].astype(np.int32), edges=shared[ok],
+            study_area=study_area, metric_crs=metric_crs,
+        )
+
+    def cell_holders(self, point_holder: np.ndarray) -> np.ndarray:
+        """Holder of each cell from the holder of each point (-1: nobody).
+
+        Identical points share one cell; if their holders differ, the highest index wins
+        (a deterministic choice; the dataset validator warns about identical points).
+        """
+        holders = np.full(self.n_cells, -1, dtype=np.int32)
+        np.maximum.at(holders, self.cell_of_point, point_holder.astype(np.int32))
+        return holders
+
+    def control(self, cell_holder: np.ndarray) -> ControlGeometry:
+        """Control polygons, frontlines and areas for one assignment of holders to cells.
+
+        Parameters
+        ----------
+        cell_holder : numpy int array
+            Faction index per cell (-1: nobody; such cells belong to no polygon).
+
+        Returns
+        -------
+        ControlGeometry
+        """
+        polygons: dict[int, BaseGeometry] = {}
+        areas: dict[int, float] = {}
+        order = np.argsort(cell_holder, kind="stable")
+        sorted_h = cell_holder[order]
+        bounds = np.flatnonzero(np.diff(sorted_h)) + 1
+        for group in np.split(order, bounds):
+            f = int(cell_holder[group[0]])
+            if f < 0:
+                continue
+            polygons[f] = _union_cells(self.cells[group])
+            areas[f] = float(self.area_km2[group].sum())
+        ha, hb = cell_holder[self.pair_a], cell_holder[self.pair_b]
+        front = (ha != hb) & (ha >= 0) & (hb >= 0)
+        fa, fb = np.minimum(ha[front], hb[front]), np.maximum(ha[front], hb[front])
+        edges = self.edges[front]
+        lines: dict[tuple[int, int], BaseGeometry] = {}
+        if len(edges):
+            key = fa.astype(np.int64) * 65536 + fb
+            korder = np.argsort(key, kind="stable")
+            kb = np.flatnonzero(np.diff(key[korder])) + 1
+            for group in np.split(korder, kb):
+                pair = (int(fa[group[0]]), int(fb[group[0]]))
+                merged = shapely.line_merge(shapely.union_all(edges[group]))
+                lines[pair] = _lines_only(merged)
+        return ControlGeometry(polygons=polygons, areas_km2=areas, frontlines=lines)
+
+
+@dataclass(frozen=True)
+class ControlGeometry:
+    """One date's territory: polygon and area (km2) per faction index, lines per faction pair."""
+
+    polygons: dict[int, BaseGeometry]
+    areas_km2: dict[int, float]
+    frontlines: dict[tuple[int, int], BaseGeometry]
+
+
+def _union_cells(cells: np.ndarray) -> BaseGeometry:
+    """Union of cells that form a coverage; exact and fast, with a robust fallback."""
+    if len(cells) == 1:
+        return cells[0]
+    try:
+        merged = shapely.coverage_union_all(cells)
+        if merged.is_valid:
+            return merged
+    except shapely.errors.GEOSException:
+        pass
+    return shapely.union_all(cells, grid_size=_GRID)
+
+
+def _lines_only(geom: np.ndarray | BaseGeometry) -> np.ndarray | BaseGeometry:
+    """Keep only the linear parts of geometries (drop corner points of intersections)."""
+
+    def one(g: BaseGeometry) -> BaseGeometry:
+        if g is None or g.is_empty:
+            return shapely.LineString()
+        if g.geom_type in ("LineString", "MultiLineString"):
+            return g
+        parts = [p for p in shapely.get_parts(g) if p.geom_type in ("LineString",
+                                                                    "MultiLineString")]
+        flat = [q for p in parts for q in shapely.get_parts(p)]
+        if not flat:
+            return shapely.LineString()
+        return flat[0] if len(flat) == 1 else shapely.MultiLineString(flat)
+
+    if isinstance(geom, np.ndarray):
+        return np.array([one(g) for g in geom], dtype=object)
+    return one(geom)
+
+
+def _polygons_only(geoms: np.ndarray) -> np.ndarray:
+    """Keep only the areal parts of each geometry (clipping can leave slivers of lower rank)."""
+    out = np.empty(len(geoms), dtype=object)
+    for i, g in enumerate(geoms):
+        if g.geom_type in ("Polygon", "MultiPolygon"):
+            out[i] = g
+            continue
+        parts = [p for p in shapely.get_parts(g) if p.geom_type == "Polygon"]
+        out[i] = parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+    return out

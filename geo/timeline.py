@@ -1,0 +1,184 @@
+"""Who holds what on a date: dated control changes replayed into per-date state vectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from geo.errors import DateOutOfRange, UnknownIdError
+from geo.model import ControlChange, Dataset, Event
+
+NO_FACTION = -1
+_CHECKPOINT_EVERY = 256
+
+
+def _ordinal(day: dt.date) -> int:
+    return day.toordinal()
+
+
+@dataclass(frozen=True, eq=False)
+class Timeline:
+    """Control of every territory locality on every date of a dataset's period.
+
+    Built once per dataset (:meth:`build`); every query afterwards is cheap: the replayed
+    changes are kept as numpy arrays with a full state checkpoint every 256 effective changes,
+    so a country-sized history (thousands of places, tens of thousands of changes) answers
+    :meth:`state` in microseconds.
+
+    Attributes
+    ----------
+    locality_ids : tuple of str
+        Territory localities, in the order of the state vectors.
+    faction_ids : tuple of str
+        Factions, in the order of the faction indices in the state vectors.
+    start, end : datetime.date
+        The dataset's period (inclusive).
+    """
+
+    locality_ids: tuple[str, ...]
+    faction_ids: tuple[str, ...]
+    start: dt.date
+    end: dt.date
+    _initial: np.ndarray  # faction index per locality at the start
+    _ev_day: np.ndarray  # ordinal day of each effective change, sorted
+    _ev_loc: np.ndarray
+    _ev_fac: np.ndarray
+    _ck_state: np.ndarray  # (n_checkpoints, n_localities): state after k*256 changes
+    _ck_since: np.ndarray
+    _history: dict[str, tuple[ControlChange, ...]]
+    _events: tuple[Event, ...]
+    _loc_index: dict[str, int]
+    _fac_index: dict[str, int]
+
+    @classmethod
+    def build(cls, dataset: Dataset) -> Timeline:
+        """Replay a dataset's control rows into a queryable timeline.
+
+        Rows that give a locality to the faction already holding it are kept in the history
+        but do not count as changes (its ``since`` date stays the earlier one).
+        """
+        loc_ids = tuple(loc.id for loc in dataset.localities if loc.territory)
+        fac_ids = tuple(f.id for f in dataset.factions)
+        loc_index = {lid: i for i, lid in enumerate(loc_ids)}
+        fac_index = {fid: i for i, fid in enumerate(fac_ids)}
+        start = dataset.meta.start
+        state = np.full(len(loc_ids), NO_FACTION, dtype=np.int16)
+        since = np.full(len(loc_ids), _ordinal(start), dtype=np.int32)
+        days: list[int] = []
+        locs: list[int] = []
+        facs: list[int] = []
+        history: dict[str, list[ControlChange]] = {lid: [] for lid in loc_ids}
+        rows = sorted(dataset.control, key=lambda c: (c.date, c.line))
+        initial_done = False
+        initial = state.copy()
+        ck_state: list[np.ndarray] = []
+        ck_since: list[np.ndarray] = []
+        for ch in rows:
+            if ch.locality not in loc_index or ch.faction not in fac_index:
+                raise UnknownIdError(f"control row for unknown id {ch.locality}/{ch.faction}")
+            history[ch.locality].append(ch)
+            i, f = loc_index[ch.locality], fac_index[ch.faction]
+            if ch.date <= start:
+                state[i] = f
+                initial[i] = f
+                continue
+            if not initial_done:
+                initial_done = True
+                ck_state.append(initial.copy())
+                ck_since.append(since.copy())
+            if state[i] == f:
+                continue
+            state[i] = f
+            since[i] = _ordinal(ch.date)
+            days.append(_ordinal(ch.date))
+            locs.append(i)
+            facs.append(f)
+            if len(days) % _CHECKPOINT_EVERY == 0:
+                ck_state.append(state.copy())
+                ck_since.append(since.copy())
+        if not initial_done:
+            ck_state.append(initial.copy())
+            ck_since.append(since.copy())
+        return cls(
+            locality_ids=loc_ids, faction_ids=fac_ids, start=start, end=dataset.meta.end,
+            _initial=initial, _ev_day=np.asarray(days, dtype=np.int32),
+            _ev_loc=np.asarray(locs, dtype=np.int32), _ev_fac=np.asarray(facs, dtype=np.int16),
+            _ck_state=np.stack(ck_state), _ck_since=np.stack(ck_since),
+            _history={k: tuple(v) for k, v in history.items()},
+            _events=tuple(dataset.events), _loc_index=loc_index, _fac_index=fac_index,
+        )
+
+    def check_date(self, day: dt.date) -> None:
+        """Raise DateOutOfRange unless ``day`` lies in the dataset's period."""
+        if not (self.start <= day <= self.end):
+            raise DateOutOfRange(
+                f"date {day.isoformat()} is outside the dataset period "
+                f"{self.start.isoformat()} to {self.end.isoformat()}"
+            )
+
+    def state(self, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
+        """Holder and start of holding of every territory locality on ``day``.
+
+        Returns
+        -------
+        tuple of numpy arrays
+            ``(faction_index, since_ordinal)``, one entry per ``locality_ids`` item;
+            ``faction_index`` is -1 where nobody is recorded, ``since_ordinal`` is a
+            proleptic Gregorian ordinal (``datetime.date.fromordinal``).
+        """
+        self.check_date(day)
+        n = int(np.searchsorted(self._ev_day, _ordinal(day), side="right"))
+        k = n // _CHECKPOINT_EVERY
+        state = self._ck_state[k].copy()
+        since = self._ck_since[k].copy()
+        lo = k * _CHECKPOINT_EVERY
+        if n > lo:
+            loc = self._ev_loc[lo:n]
+            # keep the last change of each locality in this window
+            rev_unique, rev_first = np.unique(loc[::-1], return_index=True)
+            last = (n - lo - 1) - rev_first
+            state[rev_unique] = self._ev_fac[lo:n][last]
+            since[rev_unique] = self._ev_day[lo:n][last]
+        return state, since
+
+    def holder(self, locality_id: str, day: dt.date) -> tuple[str | None, dt.date]:
+        """The faction id holding a locality on ``day`` and the date that holding began."""
+        try:
+            i = self._loc_index[locality_id]
+        except KeyError:
+            raise UnknownIdError(f"unknown territory locality {locality_id!r}") from None
+        state, since = self.state(day)
+        f = int(state[i])
+        return (self.faction_ids[f] if f >= 0 else None), dt.date.fromordinal(int(since[i]))
+
+    def change_dates(self) -> tuple[dt.date, ...]:
+        """Dates (after the start) on which at least one locality changed hands, ascending."""
+        return tuple(dt.date.fromordinal(int(d)) for d in np.unique(self._ev_day))
+
+    def history(self, locality_id: str) -> tuple[ControlChange, ...]:
+        """Every control row of a locality (changes and confirmations), oldest first."""
+        try:
+            return self._history[locality_id]
+        except KeyError:
+            raise UnknownIdError(f"unknown territory locality {locality_id!r}") from None
+
+    def current_row(self, locality_id: str, day: dt.date) -> ControlChange | None:
+        """The control row in force for a locality on ``day`` (the latest on or before it)."""
+        rows = [c for c in self.history(locality_id) if c.date <= day]
+        return rows[-1] if rows else None
+
+    def events_on(self, day: dt.date) -> tuple[Event, ...]:
+        """Non-control events active on ``day`` (``date <= day <= end``)."""
+        return tuple(e for e in self._events if e.date <= day <= e.end)
+
+    def faction_index(self, faction_id: str) -> int:
+        """Index of a faction in the state vectors."""
+        return self._fac_index[faction_id]
+
+    def days(self) -> Sequence[dt.date]:
+        """Every date of the period, in order."""
+        n = (self.end - self.start).days + 1
+        return [self.start + dt.timedelta(days=i) for i in range(n)]
