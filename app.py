@@ -1,0 +1,173 @@
+"""Streamlit app: the time-aware conflict map (widgets, session state and caching only)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.snapshot import dumps
+from layers.assets import vendor_assets
+from layers.base import base_map
+from layers.dated import (
+    control_layer,
+    corridor_layer,
+    frontline_layer,
+    locality_layer,
+    route_layer,
+)
+from layers.legend import legend
+from layers.view import fit_view, routes_bounds
+from views import loaders
+from views.chart import area_chart
+from views.panel import town_panel
+from views.state import click_signature, clicked_town, parse_day, parse_town, play_next, step_change
+from views.text import md_escape
+
+ROOT = Path(__file__).resolve().parent
+SPEEDS = {"slow (1 day/s)": 1.0, "normal (2 days/s)": 0.5, "fast (4 days/s)": 0.25}
+MAP_HEIGHT = 620
+
+
+def _args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="streamlit run app.py --")
+    p.add_argument("--data", type=Path, default=ROOT / "data")
+    p.add_argument("--seeds", type=Path, default=None)
+    args, _ = p.parse_known_args(sys.argv[1:])
+    args.seeds = args.seeds or args.data.resolve().parent / "seeds"
+    return args
+
+
+st.set_page_config(page_title="Conflict map", layout="wide")
+st.cache_resource(vendor_assets)(ROOT / "static" / "vendor")
+ARGS = _args()
+atlas, akey, error = loaders.atlas_or_last_good(ARGS.data)
+if error is not None:
+    st.error("The dataset has problems; " + ("showing the last good version." if atlas else
+             "nothing to show.") + "\n\n" + "\n".join(f"- {md_escape(p)}" for p in error.problems))
+if atlas is None:
+    st.stop()
+ds = atlas.dataset
+start, end = ds.meta.start, ds.meta.end
+changes = atlas.change_dates()
+fnames = {f.id: f.name for f in ds.factions}
+fcolors = {f.id: f.color for f in ds.factions}
+places = {loc.id: loc.name for loc in ds.localities}
+ex_by_loc = loaders.excerpts(str(ARGS.seeds), loaders.dir_stamp(ARGS.seeds), akey, atlas)
+counts = {lid: len(ex) for lid, ex in ex_by_loc.items()}
+ss = st.session_state
+
+if ss.get("dataset") != akey:  # first run of this session (or the dataset changed)
+    qp = st.query_params
+    ss.dataset = akey
+    ss.day = parse_day(qp.get("date"), start, end) or start
+    ss.town = parse_town(qp.get("town"), ds.has_locality)
+    ss.setdefault("playing", False)
+    ss.setdefault("view", None)
+    ss.setdefault("seen_click", "")
+
+
+def _step(direction: int) -> None:
+    ss.day = step_change(ss.day, changes, direction) or ss.day
+
+
+def _fit(routes: bool) -> None:
+    box = routes_bounds(ds.routes, ds.localities) if routes else None
+    n = (ss.view or {}).get("n", 0) + 1  # nudge so that the same view can be asked twice
+    if box is None:
+        ss.view = {"center": ds.meta.center, "zoom": ds.meta.zoom, "n": n}
+    else:
+        center, zoom = fit_view(box, height_px=MAP_HEIGHT)
+        ss.view = {"center": center, "zoom": zoom, "n": n}
+
+
+with st.sidebar:
+    st.markdown(f"**{md_escape(ds.meta.name)}**")
+    playing = ss.playing
+    if st.button("⏸ Pause" if playing else "▶ Play", key="play", use_container_width=True):
+        ss.playing = playing = not playing
+        if playing and ss.day >= end:
+            ss.day = start
+    speed = st.selectbox("Playback speed", list(SPEEDS), index=1, key="speed")
+    st.markdown("**Layers**")
+    show_front = st.checkbox("Frontlines", value=True, key="show_front")
+    show_corr = st.checkbox("Humanitarian corridors", value=True, key="show_corr")
+    show_routes = st.checkbox("Evacuation routes", value=True, key="show_routes")
+    c1, c2 = st.columns(2)
+    c1.button("Fit to routes", on_click=_fit, args=(True,), disabled=not ds.routes)
+    c2.button("Reset view", on_click=_fit, args=(False,))
+    osm = st.checkbox("OpenStreetMap background", value=False, key="osm")
+    st.caption("The OpenStreetMap background loads tiles from tile.openstreetmap.org, "
+               "which sends the area you view to that provider. Off by default.")
+
+
+@st.fragment(run_every=SPEEDS[speed] if playing else None)
+def main_panel() -> None:
+    """Date controls, map, side panel, chart and downloads: reruns alone during playback."""
+    if ss.playing:
+        ss.day, go_on = play_next(ss.day, end)
+        if not go_on:
+            ss.playing = False
+            st.rerun(scope="app")
+    b1, b2, b3 = st.columns([1, 8, 1], vertical_alignment="bottom")
+    b1.button("◀ change", key="prev", help="previous date on which control changed",
+              on_click=_step, args=(-1,), disabled=step_change(ss.day, changes, -1) is None)
+    b3.button("change ▶", key="next", help="next date on which control changed",
+              on_click=_step, args=(1,), disabled=step_change(ss.day, changes, 1) is None)
+    day = b2.slider("Date", min_value=start, max_value=end, step=dt.timedelta(days=1),
+                    key="day", format="YYYY-MM-DD")
+    snap = loaders.snapshot(akey, day, hash(tuple(sorted(counts.items()))), atlas, counts)
+    groups = [control_layer(snap)]
+    if show_front:
+        groups.append(frontline_layer(snap, fnames))
+    if show_corr:
+        groups.append(corridor_layer(snap))
+    if show_routes:
+        groups.append(route_layer(snap, places))
+    groups.append(locality_layer(snap, fcolors, fnames))
+    m = base_map(center=ds.meta.center, zoom=ds.meta.zoom, study_area=ds.study_area,
+                 localities=ds.localities, osm=osm)
+    legend(ds.factions).add_to(m)
+    view = ss.view or {}
+    map_col, side = st.columns([5, 2])
+    with map_col:
+        result = st_folium(
+            m, key="map", height=MAP_HEIGHT, use_container_width=True,
+            feature_group_to_add=groups,
+            returned_objects=["last_active_drawing", "last_object_clicked"],
+            center=(view["center"][0] + view["n"] * 1e-9, view["center"][1])
+            if view else None,
+            zoom=view.get("zoom"),
+        )
+    sig = click_signature(result)
+    if sig != ss.seen_click:
+        ss.seen_click = sig
+        ss.town = clicked_town(result) or ss.town
+    with side:
+        ids = sorted(places, key=lambda i: places[i].lower())
+        ss.town = st.selectbox("Find a town", ids, index=ids.index(ss.town) if ss.town else None,
+                               format_func=places.get, placeholder="Click a town or type a name")
+        if ss.town:
+            loc = ds.locality(ss.town)
+            holder, since = atlas.holder(ss.town, day) if loc.territory else (None, None)
+            town_panel(loc, day=day, holder=holder, since=since, history=atlas.history(ss.town),
+                       excerpts=ex_by_loc.get(ss.town, ()), faction_names=fnames)
+    series = loaders.area_series(akey, atlas)
+    st.altair_chart(area_chart(series, {fnames[k]: c for k, c in fcolors.items()}, day),
+                    use_container_width=True)
+    d1, d2 = st.columns(2)
+    d1.download_button("Download snapshot GeoJSON", dumps(snap), on_click="ignore",
+                       file_name=f"snapshot-{day.isoformat()}.geojson",
+                       mime="application/geo+json", key="dl_snapshot")
+    d2.download_button("Download whole timeline GeoJSON", on_click="ignore",
+                       data=lambda: dumps(atlas.timeline_geojson(excerpt_counts=counts)),
+                       file_name=f"timeline-{ds.meta.id}.geojson",
+                       mime="application/geo+json", key="dl_timeline")
+    st.query_params.from_dict({"date": day.isoformat(), **({"town": ss.town} if ss.town else {})})
+
+
+main_panel()

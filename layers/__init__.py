@@ -1,0 +1,1 @@
+"""Folium layers built from the core's results: pure functions, data in, folium objects out."""

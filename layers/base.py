@@ -1,0 +1,117 @@
+"""The stable base map: offline Leaflet, study-area outline and locality names, no dated layer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import folium
+from folium.utilities import JsCode
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from geo.model import Locality
+from layers.assets import VENDOR_URL, offline_css, offline_js
+from layers.html import esc
+
+#: Above this many localities the names are hover tooltips, not permanent labels.
+MAX_PERMANENT_LABELS = 400
+
+LABEL_CSS = (
+    "<style>.leaflet-tooltip.locality-label{background:rgba(255,255,255,0.7);border:0;"
+    "box-shadow:none;padding:0 3px;font-size:11px;color:#222}"
+    ".leaflet-tooltip.locality-label:before{display:none}"
+    ".route-arrow{font-size:16px;line-height:16px;text-align:center}</style>"
+)
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = "&copy; OpenStreetMap contributors"
+
+
+def base_map(
+    *,
+    center: tuple[float, float],
+    zoom: int,
+    study_area: BaseGeometry | None,
+    localities: Sequence[Locality],
+    osm: bool = False,
+    vendor_url: str = VENDOR_URL,
+) -> folium.Map:
+    """A Folium map that loads nothing from the network unless ``osm`` is asked for.
+
+    Parameters
+    ----------
+    center : (float, float)
+        Latitude, longitude (WGS 84, degrees) of the initial view.
+    zoom : int
+        Initial Leaflet zoom level.
+    study_area : shapely geometry or None
+        The dataset's outline (WGS 84), drawn as a thin grey line.
+    localities : sequence of Locality
+        Drawn as small grey dots with their names (permanent labels up to
+        ``MAX_PERMANENT_LABELS``, hover tooltips beyond).
+    osm : bool
+        Add the OpenStreetMap tile layer (sends the viewed area to the tile provider).
+    vendor_url : str
+        URL prefix where ``layers.assets.vendor_assets`` copied Leaflet and jQuery.
+
+    Returns
+    -------
+    folium.Map
+        Canvas-rendered map whose ``default_js``/``default_css`` point at local copies only.
+    """
+    m = folium.Map(
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+    )
+    m.default_js = offline_js(vendor_url)
+    m.default_css = offline_css(vendor_url)
+    m.get_root().header.add_child(folium.Element(LABEL_CSS))
+    if osm:
+        folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap").add_to(m)
+    if study_area is not None and not study_area.is_empty:
+        folium.GeoJson(
+            {"type": "Feature", "geometry": mapping(study_area), "properties": {}},
+            name="Study area",
+            style_function=lambda _f: {
+                "color": "#555555",
+                "weight": 1.5,
+                "dashArray": "6 4",
+                "fill": True,
+                "fillColor": "#f4f1ea",
+                "fillOpacity": 0.6,
+            },
+            interactive=False,
+        ).add_to(m)
+    if localities:
+        folium.GeoJson(
+            names_geojson(localities),
+            name="Names",
+            marker=folium.CircleMarker(radius=2, weight=0, fill=True, fill_opacity=0.8),
+            style_function=lambda _f: {"fillColor": "#444444", "color": "#444444"},
+            on_each_feature=JsCode(
+                "function (feature, layer) {"
+                " layer.bindTooltip(feature.properties.label, {"
+                f" permanent: {'true' if len(localities) <= MAX_PERMANENT_LABELS else 'false'},"
+                " direction: 'right', offset: [5, 0], className: 'locality-label'});}"
+            ),
+            interactive=False,
+        ).add_to(m)
+    return m
+
+
+def names_geojson(localities: Sequence[Locality]) -> dict:
+    """Point features with an escaped ``label`` (the locality name) for the name layer."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [loc.lon, loc.lat]},
+                "properties": {"id": loc.id, "label": esc(loc.name)},  # escaped HTML
+            }
+            for loc in localities
+        ],
+    }

@@ -1,0 +1,204 @@
+"""Date-dependent layers from a snapshot: control, frontlines, towns, corridors, routes."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import folium
+
+from layers.html import titled
+
+CONTROL_OPACITY = 0.45
+FRONTLINE_COLOR = "#111111"
+CORRIDOR_OPEN = "#1a9850"
+CORRIDOR_CLOSED = "#888888"
+ROUTE_COLOR = "#6a3d9a"
+UNKNOWN_COLOR = "#999999"
+
+
+def _features(snapshot: Mapping, kind: str) -> list[dict]:
+    return [f for f in snapshot.get("features", ()) if f["properties"].get("kind") == kind]
+
+
+def _collection(features: Sequence[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def _with_tip(feature: dict, tip: str) -> dict:
+    """A shallow copy of ``feature`` whose properties carry the escaped ``tip`` HTML."""
+    return {**feature, "properties": {**feature["properties"], "tip": tip}}
+
+
+def _group(name: str, feats: Sequence[dict], style: Callable[[dict], dict],
+           **kwargs: Any) -> folium.FeatureGroup:
+    """A FeatureGroup named ``name`` holding one GeoJson of ``feats`` with their ``tip``."""
+    group = folium.FeatureGroup(name=name)
+    if feats:
+        folium.GeoJson(
+            _collection(feats),
+            name=name,
+            style_function=style,
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+            **kwargs,
+        ).add_to(group)
+    return group
+
+
+def control_layer(snapshot: Mapping) -> folium.FeatureGroup:
+    """Control polygons filled with each faction's colour (``properties.color``).
+
+    Parameters
+    ----------
+    snapshot : mapping
+        A snapshot FeatureCollection (GUIDE section 2); only ``kind == "control"`` is used.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        Named "Control"; tooltips give the faction name and its area in km2.
+    """
+    feats = [
+        _with_tip(f, titled(f["properties"].get("faction_name"),
+                            [f"{f['properties'].get('area_km2', 0):.1f} km²"]))
+        for f in _features(snapshot, "control")
+    ]
+    return _group("Control", feats, lambda f: {
+        "fillColor": f["properties"].get("color") or UNKNOWN_COLOR,
+        "color": f["properties"].get("color") or UNKNOWN_COLOR,
+        "weight": 0.5,
+        "fillOpacity": CONTROL_OPACITY,
+    })
+
+
+def frontline_layer(snapshot: Mapping, faction_names: Mapping[str, str]) -> folium.FeatureGroup:
+    """Frontlines (shared edges between two factions' territory) as thick dark lines.
+
+    ``faction_names`` maps faction ids to display names for the tooltip.
+    """
+    feats = [
+        _with_tip(f, titled("Frontline", [" / ".join(
+            faction_names.get(x, x) for x in f["properties"].get("factions", ()))]))
+        for f in _features(snapshot, "frontline")
+    ]
+    return _group("Frontlines", feats,
+                  lambda _f: {"color": FRONTLINE_COLOR, "weight": 3, "opacity": 0.9})
+
+
+def locality_layer(
+    snapshot: Mapping, colors: Mapping[str, str], faction_names: Mapping[str, str]
+) -> folium.FeatureGroup:
+    """Localities as clickable circles in their holder's colour.
+
+    The click returns the feature (``st_folium``'s ``last_active_drawing``) whose
+    ``properties.id`` is the locality id and ``properties.kind`` is ``"locality"``.
+
+    Parameters
+    ----------
+    snapshot : mapping
+        Snapshot FeatureCollection; ``kind == "locality"`` features are drawn.
+    colors, faction_names : mapping
+        Faction id -> ``#rrggbb`` colour and display name.
+    """
+    feats = []
+    for f in _features(snapshot, "locality"):
+        p = f["properties"]
+        holder = faction_names.get(p.get("faction"), p.get("faction"))
+        extra = [f"held by {holder}" if holder else None,
+                 f"since {p['since']}" if p.get("since") else None]
+        if p.get("excerpts"):
+            extra.append(f"{p['excerpts']} report excerpt(s)")
+        feats.append(_with_tip(f, titled(p.get("name"), extra)))
+    return _group(
+        "Localities", feats,
+        lambda f: {"fillColor": colors.get(f["properties"].get("faction"), UNKNOWN_COLOR),
+                   "color": "#ffffff"},
+        marker=folium.CircleMarker(radius=6, weight=1.5, fill=True, fill_opacity=0.95),
+    )
+
+
+def corridor_layer(snapshot: Mapping) -> folium.FeatureGroup:
+    """Humanitarian corridors: green when open on the date, grey dashed when closed.
+
+    Tooltips give the name, open/closed, the daily hours and the opening period.
+    """
+    feats = []
+    for f in _features(snapshot, "corridor"):
+        p = f["properties"]
+        period = f"{p.get('opened')} – {p.get('closed') or 'end'}"
+        hours = f"daily {p['hours']}" if p.get("hours") else None
+        feats.append(_with_tip(f, titled(p.get("name"), [
+            "open" if p.get("status") == "open" else "closed", hours, period])))
+    return _group("Corridors", feats, lambda f: (
+        {"color": CORRIDOR_OPEN, "weight": 5, "opacity": 0.9}
+        if f["properties"].get("status") == "open"
+        else {"color": CORRIDOR_CLOSED, "weight": 4, "opacity": 0.8, "dashArray": "8 6"}
+    ))
+
+
+def route_layer(snapshot: Mapping, place_names: Mapping[str, str]) -> folium.FeatureGroup:
+    """Evacuation routes with arrowheads showing the direction of travel.
+
+    Parameters
+    ----------
+    snapshot : mapping
+        Snapshot FeatureCollection; ``kind == "route"`` LineStrings (origin first).
+    place_names : mapping
+        Locality id -> display name for ``from``/``to``.
+    """
+    feats, arrows = [], []
+    for f in _features(snapshot, "route"):
+        p = f["properties"]
+        people = f"{p['people']:,} people" if p.get("people") is not None else "people: unknown"
+        feats.append(_with_tip(f, titled(
+            f"{place_names.get(p.get('from'), p.get('from'))} → "
+            f"{place_names.get(p.get('to'), p.get('to'))}",
+            [f"{p.get('start')} – {p.get('end')}", p.get("group"), people])))
+        arrows += arrow_points(f["geometry"]["coordinates"])
+    group = _group("Evacuation routes", feats,
+                   lambda _f: {"color": ROUTE_COLOR, "weight": 3, "opacity": 0.85})
+    for lat, lon, angle in arrows:
+        folium.Marker(
+            [lat, lon],
+            icon=folium.DivIcon(
+                html=(f'<div style="transform:rotate({angle:.0f}deg);'
+                      f'color:{ROUTE_COLOR}">➤</div>'),
+                icon_size=(16, 16),
+                icon_anchor=(8, 8),
+                class_name="route-arrow",
+            ),
+            interactive=False,
+        ).add_to(group)
+    return group
+
+
+def arrow_points(coords: Sequence[Sequence[float]]) -> list[tuple[float, float, float]]:
+    """Where to draw direction arrows along a line, and how to turn them.
+
+    Parameters
+    ----------
+    coords : sequence of (lon, lat)
+        The line, WGS 84 degrees, in the direction of travel.
+
+    Returns
+    -------
+    list of (lat, lon, angle)
+        The midpoint of each segment and the clockwise CSS rotation in degrees of a
+        right-pointing arrow so that it points along the segment on a Web Mercator map.
+    """
+    out = []
+    for (x0, y0), (x1, y1) in itertools.pairwise(coords):
+        dx = x1 - x0
+        dy = _merc_y(y1) - _merc_y(y0)
+        if dx == 0 and dy == 0:
+            continue
+        angle = -math.degrees(math.atan2(dy, dx))
+        out.append(((y0 + y1) / 2, (x0 + x1) / 2, angle))
+    return out
+
+
+def _merc_y(lat: float) -> float:
+    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+

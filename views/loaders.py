@@ -1,0 +1,80 @@
+"""Cached, bounded loaders shared by all sessions: the atlas, report excerpts, snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from geo.atlas import Atlas, load_atlas
+from geo.errors import DataError
+
+
+def dir_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """(name, mtime ns, size) of every file in ``folder``: a cache key that changes on edits."""
+    if not folder.is_dir():
+        return ()
+    return tuple(
+        (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    )
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the dataset…")
+def _atlas(data_dir: str, stamp: tuple) -> Atlas:
+    return load_atlas(Path(data_dir))
+
+
+@st.cache_resource(max_entries=8)
+def _last_good(data_dir: str) -> dict[str, Any]:
+    return {}
+
+
+def atlas_or_last_good(data_dir: Path) -> tuple[Atlas | None, str, DataError | None]:
+    """The dataset's atlas and its cache key, or the last good one and the error if it broke.
+
+    Returns
+    -------
+    (Atlas or None, str, DataError or None)
+        The atlas to show (None if the data never loaded), a key naming that atlas for the
+        other caches, and the error when the current files are invalid.
+    """
+    stamp = dir_stamp(data_dir)
+    key = f"{data_dir.resolve()}|{hash(stamp)}"
+    good = _last_good(str(data_dir.resolve()))
+    try:
+        atlas = _atlas(str(data_dir.resolve()), stamp)
+    except DataError as err:
+        return good.get("atlas"), good.get("key", key), err
+    good.update(atlas=atlas, key=key)
+    return atlas, key, None
+
+
+@st.cache_resource(max_entries=4, show_spinner="Reading the reports…")
+def excerpts(seeds_dir: str, stamp: tuple, atlas_key: str, _atlas: Atlas) -> dict[str, tuple]:
+    """Report excerpts per locality id (newest first) from the reports in ``seeds_dir``."""
+    folder = Path(seeds_dir)
+    if not folder.is_dir():
+        return {}
+    from geo.ingest import excerpts_by_locality, load_seed_reports
+    from geo.mentions import MentionIndex
+
+    index = MentionIndex.build(_atlas.dataset.localities)
+    ingested, _problems = load_seed_reports(folder, dataset=_atlas.dataset, index=index)
+    return {lid: tuple(ex) for lid, ex in excerpts_by_locality(ingested).items() if ex}
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def snapshot(atlas_key: str, day: dt.date, counts_key: int, _atlas: Atlas,
+             _counts: dict[str, int]) -> dict:
+    """The snapshot FeatureCollection of ``day`` (shared, treat as read-only)."""
+    return _atlas.snapshot(day, excerpt_counts=_counts)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def area_series(atlas_key: str, _atlas: Atlas) -> list[dict]:
+    """``Atlas.area_series()`` computed once per dataset."""
+    return _atlas.area_series()

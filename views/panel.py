@@ -1,0 +1,70 @@
+"""The side panel of a town: names, holder on the date, sourced history, report excerpts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import streamlit as st
+
+from geo.model import ControlChange, Locality
+from views.text import highlight, md_escape
+
+
+def history_rows(
+    history: Sequence[ControlChange], faction_names: Mapping[str, str]
+) -> list[dict[str, str]]:
+    """Control history as table rows, newest first (plain text: shown without HTML)."""
+    return [
+        {
+            "date": c.date.isoformat(),
+            "holder": faction_names.get(c.faction, c.faction),
+            "kind": c.kind,
+            "confidence": c.confidence,
+            "other dates": "; ".join(d.isoformat() for d in c.alt_dates),
+            "source": c.source,
+            "detail": c.detail,
+        }
+        for c in sorted(history, key=lambda c: c.date, reverse=True)
+    ]
+
+
+def town_panel(
+    loc: Locality,
+    *,
+    day: dt.date,
+    holder: str | None,
+    since: dt.date | None,
+    history: Sequence[ControlChange],
+    excerpts: Sequence[Any],
+    faction_names: Mapping[str, str],
+) -> None:
+    """Render the panel of ``loc`` for ``day``; every data and report string is escaped.
+
+    ``excerpts`` are ``geo.ingest.Excerpt`` records (date, source, sentence, start, end),
+    shown newest first.
+    """
+    st.markdown(f"### {md_escape(loc.name)}")
+    if loc.alt_names:
+        st.markdown("Also written: " + ", ".join(md_escape(n) for n in loc.alt_names))
+    if holder:
+        since_text = f" since {since.isoformat()}" if since else ""
+        st.markdown(
+            f"On {day.isoformat()}: held by **{md_escape(faction_names.get(holder, holder))}**"
+            f"{since_text}"
+        )
+    elif not loc.territory:
+        st.caption("A place outside the mapped territory (route end or waypoint).")
+    if excerpts:
+        st.markdown(f"**Report excerpts** ({len(excerpts)})")
+        for ex in sorted(excerpts, key=lambda e: e.date, reverse=True):
+            with st.container(border=True):
+                st.caption(f"{md_escape(ex.date)} · {md_escape(ex.source)}")
+                st.markdown(highlight(ex.sentence, ex.start, ex.end))
+    rows = history_rows(history, faction_names)
+    if rows:
+        st.markdown("**Control history** (with sources)")
+        st.dataframe(rows, hide_index=True, use_container_width=True)
+    elif not excerpts:
+        st.caption("No control history or report excerpt for this place.")
