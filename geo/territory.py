@@ -95,7 +95,9 @@ class Tessellation:
         cell_of_point = cell_of_point.reshape(-1)
         points = shapely.points(uniq)
 
-        outline_m = shapely.transform(outline, lambda c: np.column_stack(fwd.transform(*c.T)))
+        # densify first: a straight edge in degrees is a curve in metres, and back
+        outline_m = shapely.transform(shapely.segmentize(outline, 0.005),
+                                      lambda c: np.column_stack(fwd.transform(*c.T)))
         reach = shapely.union_all(shapely.buffer(points, max_distance_m, quad_segs=8))
         area_m = shapely.intersection(shapely.make_valid(outline_m), reach)
         # every point lies in the study area, even one on the outline's edge
@@ -118,10 +120,12 @@ class Tessellation:
         cells_m = _polygons_only(shapely.intersection(raw, area_m))
         area_km2 = shapely.area(cells_m) / 1e6
 
-        to_wgs = np.vectorize(lambda g: shapely.transform(
-            g, lambda c: np.column_stack(inv.transform(*c.T))), otypes=[object])
+        def to_wgs(g: np.ndarray) -> np.ndarray:
+            return shapely.transform(g, lambda c: np.column_stack(inv.transform(*c.T)))
+
         cells = _polygons_only(shapely.set_precision(to_wgs(cells_m), _GRID))
-        study_area = shapely.set_precision(to_wgs(np.array([area_m], dtype=object))[0], _GRID)
+        # the study area is, by construction, exactly what the cells cover
+        study_area = _union_cells(cells)
 
         tree = shapely.STRtree(cells)
         a, b = tree.query(cells, predicate="intersects")
