@@ -1,0 +1,552 @@
+"""Extract proposed claims (control, corridor, ceasefire, evacuation, agreement) from a report.
+
+Rules, per sentence (the claim's evidence), on top of the place and faction mentions:
+
+- control: "X under (the) control of Y", "Y captured/seized/took (control of)/regained
+  control over/entered/stormed X" (every place of the object list), "X was captured/
+  liberated (by Y)", "<fighters> left X before the entrance of Y". With no place in the
+  sentence ("the area", "they"), the place comes from the sentences just before, in the same
+  paragraph, and the confidence is lower.
+- ceasefire / corridor: a ceasefire or corridor that is introduced, declared, opened...
+  (not one merely mentioned), with daily hours ("from 9:00 to 14:00" -> ``09:00-14:00``).
+- evacuation: leaving/evacuating *to* a named place (a route needs a destination); the
+  origin is "from X" or the place of the passage; who, people and buses when given.
+- agreement: "<party> in X agreed to ...", "a deal was reached/signed for X". A place
+  used as a modifier of people ("Douma elders") names who, not where. An agreement whose
+  place changes hands in the same paragraph is folded into that control claim (handover).
+  The Harasta "safe passage" of the seed is therefore an ``agreement`` (its destination
+  is not a place), not an evacuation.
+- negotiation: "negotiations/talks on/over/for/in X" (a place must be the subject).
+
+Dates: the report date unless the sentence says "on March 3", "on 3 March", "yesterday",
+"on Saturday" (the last Saturday before the report date); vague phrases ("a few days
+earlier", "previously", "in recent days") keep the report date, lower the confidence and
+say so in ``detail["date_note"]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from geo.factions_text import FactionMention
+from geo.model import Dataset
+from geo.reports import Report, Sentence
+
+CLAIM_TYPES = ("control", "corridor", "ceasefire", "evacuation", "agreement", "negotiation")
+BASE_CONFIDENCE = 0.8
+CONTEXT_PENALTY = 0.15
+VAGUE_DATE_PENALTY = 0.2
+HEDGE_PENALTY = 0.1
+
+
+class MentionLike(Protocol):
+    """What claims need of a place mention (``geo.mentions.Mention`` fits)."""
+
+    locality_id: str
+    surface: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim a report makes, proposed to the analyst (nothing is written by extracting it).
+
+    ``localities`` and ``factions`` are ids; ``date`` is the day the claim refers to and
+    ``date_origin`` how it was found (``report``, ``explicit``, ``yesterday``, ``weekday``,
+    ``vague``); ``confidence`` is in [0, 1]; ``evidence`` is the sentence (index
+    ``sentence_index`` of the report). ``detail`` holds type-specific fields: ``holder`` and
+    ``verb`` for control, ``hours`` for ceasefires and corridors, ``from``/``to``/``who``/
+    ``people``/``buses`` for evacuations, ``terms`` for agreements, notes.
+    """
+
+    type: str
+    localities: tuple[str, ...]
+    factions: tuple[str, ...]
+    date: dt.date
+    date_origin: str
+    confidence: float
+    evidence: str
+    sentence_index: int
+    detail: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+
+
+# ---------------------------------------------------------------------------- dates
+
+_MONTHS = {m: i for i, names in enumerate((
+    (), ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+    ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+    ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+    ("december", "dec"))) for m in names}
+_MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b", re.I)
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", re.I)
+_WEEKDAY = re.compile(r"\b(?:on|last|this\s+past)\s+(" + "|".join(_WEEKDAYS) + r")\b", re.I)
+_YESTERDAY = re.compile(r"\b(yesterday|last\s+night)\b", re.I)
+_VAGUE = re.compile(r"\b(a\s+few\s+days\s+(?:earlier|ago|before)|earlier\s+this\s+week|"
+                    r"last\s+week|in\s+recent\s+days|recently|previously|days\s+earlier)\b",
+                    re.I)
+
+
+def resolve_date(text: str, report_date: dt.date) -> tuple[dt.date, str, str]:
+    """The day a sentence refers to, how it was found, and a note (empty when exact).
+
+    Parameters
+    ----------
+    text : str
+        The sentence (or sentences) to read.
+    report_date : datetime.date
+        The report's date: the default, and the anchor of relative dates.
+
+    Returns
+    -------
+    tuple of (datetime.date, str, str)
+        The date; ``explicit``, ``yesterday``, ``weekday``, ``vague`` or ``report``; a note.
+    """
+    for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
+        for match in pattern.finditer(text):
+            day = _explicit(report_date, match.group(month_group), match.group(day_group))
+            if day is not None:
+                return day, "explicit", ""
+    if _YESTERDAY.search(text):
+        return report_date - dt.timedelta(days=1), "yesterday", ""
+    match = _WEEKDAY.search(text)
+    if match:
+        wanted = _WEEKDAYS.index(match.group(1).lower())
+        back = (report_date.weekday() - wanted) % 7 or 7
+        return report_date - dt.timedelta(days=back), "weekday", ""
+    match = _VAGUE.search(text)
+    if match:
+        return report_date, "vague", (f"the text says '{match.group(1)}': the report date "
+                                      f"{report_date} is an upper bound, not the event date")
+    return report_date, "report", ""
+
+
+def _explicit(report_date: dt.date, month_name: str, day_text: str) -> dt.date | None:
+    month = _MONTHS.get(month_name.lower().rstrip("."))
+    if month is None:
+        return None
+    try:
+        day = dt.date(report_date.year, month, int(day_text))
+    except ValueError:
+        return None
+    if day > report_date + dt.timedelta(days=1):
+        try:
+            day = day.replace(year=day.year - 1)
+        except ValueError:
+            return None
+    return day
+
+
+# ---------------------------------------------------------------------------- patterns
+
+_HEDGE = re.compile(r"\b(reportedly|allegedly|unconfirmed|claimed|rumou?rs?)\b", re.I)
+_UNDER_CONTROL = re.compile(r"\b(?:is\s+|was\s+|remains?\s+|now\s+)?(?:still\s+)?under\s+"
+                            r"(?:the\s+)?(?:full\s+|complete\s+|total\s+)?control\s+of\s*$",
+                            re.I)
+_ACTIVE = re.compile(
+    r"\b(captured|seized|took(?:\s+(?:full\s+|complete\s+)?control\s+(?:of|over))?|"
+    r"(?:re)?gained\s+(?:full\s+|complete\s+)?control\s+(?:of|over)|retook|recaptured|"
+    r"entered|stormed|liberated|imposed\s+(?:full\s+)?control\s+(?:on|over))\b", re.I)
+_PASSIVE = re.compile(
+    r"\b(?:was|were|been|be|is|are|being)\s+(?:\w+ly\s+)?(captured|seized|taken|retaken|"
+    r"recaptured|liberated|freed)\b", re.I)
+_FELL = re.compile(r"\bfell\s+to\b", re.I)
+_LEFT_BEFORE = re.compile(
+    r"\b(leave|left|withdraw|withdrew|withdrawn|exit|exited|evacuate|evacuated|pull\s+out|"
+    r"pulled\s+out)\b(.{0,80}?)\bbefore\s+the\s+(?:entrance|entry|arrival)\s+of\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[;:]|\bwhile\b|\bbut\b|\bafter\b|\bbefore\b|\bwhereas\b|"
+                           r"\bwhich\b|\bwho\b", re.I)
+_AREA_WORDS = re.compile(r"\b(the\s+(?:area|town|city|village|district|neighbou?rhood|"
+                         r"suburb|place)|it|they|them)\b", re.I)
+
+_CEASEFIRE = re.compile(r"\b(cease-?fire|truce|humanitarian\s+pauses?|cessation\s+of\s+"
+                        r"hostilities)\b", re.I)
+_CORRIDOR = re.compile(r"\b(?:humanitarian\s+)?corridors?\b", re.I)
+_ESTABLISH = re.compile(
+    r"\b(introduc\w*|declar\w*|announc\w*|impos\w*|establish\w*|creat\w*|open\w*|set\s+up|"
+    r"in\s+effect|in\s+place|took\s+effect|takes?\s+effect|into\s+force|came\s+into|"
+    r"began|begins?|started|starts?|launch\w*|reopen\w*)\b", re.I)
+_CLOSE = re.compile(r"\b(clos\w*|shut\w*|suspend\w*)\b", re.I)
+_HOURS = re.compile(r"\bfrom\s+(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?\s+(?:to|until|"
+                    r"till)\s+(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?", re.I)
+_HOURS_DASH = re.compile(r"\b(\d{1,2})[:.](\d{2})\s*[-\u2013]\s*(\d{1,2})[:.](\d{2})\b")
+_DAILY = re.compile(r"\b(daily|every\s+day|each\s+day)\b", re.I)
+
+_EVACUATE = re.compile(r"\b(evacuat\w*|leave|left|leaving|depart\w*|bus(?:s)?ed|transferred|"
+                       r"relocated|moved|exit(?:ed)?|flee|fled|fleeing|headed)\b", re.I)
+_TO_PREP = re.compile(r"\b(?:to|towards|for|into)\s+(?:the\s+)?(?:nearby\s+|neighbou?ring\s+)?"
+                      r"(?:(?:towns?|villages?|city|cities|areas?|district|camps?)\s+of\s+)?$",
+                      re.I)
+_FROM_PREP = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+)?(?:(?:towns?|villages?|city|"
+                        r"areas?)\s+of\s+)?$", re.I)
+_WHO = re.compile(r"\b(civilians|fighters|militants|rebels|families|wounded|injured|sick|"
+                  r"residents|people|gunmen|insurgents|women|children)\b", re.I)
+_PEOPLE = re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d+)\s+(?:\w+\s+){0,2}?(people|persons|civilians|"
+                     r"fighters|militants|rebels|gunmen|residents|individuals)\b", re.I)
+_BUSES = re.compile(r"\b(\d{1,3}(?:,\d{3})*|\d+)\s+(?:\w+\s+)?buses\b", re.I)
+
+_AGREE = re.compile(r"\b(agreed\s+(?:to|on|upon)|agreement\s+(?:was\s+|has\s+been\s+)?"
+                    r"(?:reached|signed|struck|concluded)|deal\s+(?:was\s+|has\s+been\s+)?"
+                    r"(?:reached|signed|struck|concluded)|(?:reached|signed|struck)\s+"
+                    r"(?:an?\s+)?(?:agreement|deal))\b", re.I)
+_AGREE_WORD = re.compile(r"\b(agreement|deal|reconciliation|settlement)\b", re.I)
+_TERMS = re.compile(r"\b(safe\s+passage|lay\s+down\s+(?:their\s+)?arms|hand\s+over\s+"
+                    r"(?:their\s+)?(?:heavy\s+)?weapons|exchange\s+of\s+prisoners|prisoner\s+"
+                    r"exchange|pardon\w*|evacuat\w+|ceasefire|settle\w*\s+(?:of\s+)?(?:the\s+)?"
+                    r"legal\s+status)\b", re.I)
+_NEGOTIATE = re.compile(r"\b(negotiations?|talks)\s+(?:on|over|about|for|in|regarding)\s+"
+                        r"(?:the\s+(?:fate|future|status)\s+of\s+)?$", re.I)
+_PEOPLE_NOUN = re.compile(r"^['\u2019]?s?\s*(elders|residents|natives|fighters|militants|"
+                          r"council|committee|representatives|notables|people|rebels|group|"
+                          r"factions?|brigade|battalion|front|officials|dignitaries)\b", re.I)
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    """One sentence with its mentions in sentence-relative offsets."""
+
+    index: int
+    text: str
+    places: tuple[tuple[str, int, int], ...]  # (locality id, start, end)
+    factions: tuple[tuple[str, int, int], ...]
+
+
+def extract_claims(report: Report, mentions: Sequence[MentionLike],
+                   faction_mentions: Sequence[FactionMention], *, dataset: Dataset
+                   ) -> list[Claim]:
+    """Propose the claims a report makes (rules in the module docstring).
+
+    Parameters
+    ----------
+    report : Report
+        The parsed report (its date anchors relative dates).
+    mentions : sequence of Mention
+        Place mentions, offsets into ``report.text``.
+    faction_mentions : sequence of FactionMention
+        Faction mentions, offsets into ``report.text``.
+    dataset : Dataset
+        For faction sides (who "liberates") and id checks.
+
+    Returns
+    -------
+    list of Claim
+        In sentence order; nothing is written anywhere.
+    """
+    ctxs = [_context(i, s, mentions, faction_mentions) for i, s in enumerate(report.sentences)]
+    paragraphs = _paragraph_ids(report)
+    claims: list[Claim] = []
+    for ctx in ctxs:
+        previous = [c for c in ctxs[max(0, ctx.index - 2):ctx.index]
+                    if paragraphs[c.index] == paragraphs[ctx.index]]
+        claims.extend(_sentence_claims(report, ctx, previous, dataset))
+    return _fold_agreements(claims, paragraphs)
+
+
+def _context(index: int, sentence: Sentence, mentions: Sequence[MentionLike],
+             factions: Sequence[FactionMention]) -> _Ctx:
+    def inside(start: int, end: int) -> bool:
+        return sentence.start <= start and end <= sentence.end
+
+    places = tuple((m.locality_id, m.start - sentence.start, m.end - sentence.start)
+                   for m in sorted(mentions, key=lambda m: m.start) if inside(m.start, m.end))
+    facs = tuple((f.faction_id, f.start - sentence.start, f.end - sentence.start)
+                 for f in sorted(factions, key=lambda f: f.start) if inside(f.start, f.end))
+    return _Ctx(index, sentence.text, places, facs)
+
+
+def _paragraph_ids(report: Report) -> list[int]:
+    out, para = [], 0
+    for i, s in enumerate(report.sentences):
+        if i and "\n\n" in report.text[report.sentences[i - 1].end:s.start].replace(" ", ""):
+            para += 1
+        out.append(para)
+    return out
+
+
+def _sentence_claims(report: Report, ctx: _Ctx, previous: list[_Ctx], dataset: Dataset
+                     ) -> list[Claim]:
+    out: list[Claim] = []
+    out.extend(_control_claims(report, ctx, previous, dataset))
+    out.extend(_ceasefire_corridor_claims(report, ctx))
+    out.extend(_evacuation_claims(report, ctx, previous))
+    out.extend(_agreement_claims(report, ctx))
+    return out
+
+
+def _claim(report: Report, ctx: _Ctx, kind: str, localities: Sequence[str],
+           factions: Sequence[str], detail: dict[str, Any], *, context: _Ctx | None = None,
+           confidence: float = BASE_CONFIDENCE) -> Claim:
+    text = ctx.text if context is None else f"{context.text} {ctx.text}"
+    day, origin, note = resolve_date(ctx.text, report.date)
+    if origin == "report" and context is not None:
+        day, origin, note = resolve_date(context.text, report.date)
+    if origin == "vague":
+        confidence -= VAGUE_DATE_PENALTY
+        detail["date_note"] = note
+    if context is not None:
+        confidence -= CONTEXT_PENALTY
+        detail["context"] = context.text
+    if _HEDGE.search(text):
+        confidence -= HEDGE_PENALTY
+        detail["hedged"] = True
+    return Claim(kind, tuple(dict.fromkeys(localities)), tuple(dict.fromkeys(factions)), day,
+                 origin, round(max(0.05, min(1.0, confidence)), 2), ctx.text, ctx.index, detail)
+
+
+# ---------------------------------------------------------------------------- control
+
+def _is_modifier(ctx: _Ctx, end: int) -> bool:
+    """True when the place at ``ctx.text[..end]`` qualifies people ("Douma elders")."""
+    return bool(_PEOPLE_NOUN.match(ctx.text[end:]))
+
+
+def _faction_before(ctx: _Ctx, pos: int, *, within: int = 200) -> str | None:
+    cands = [f for f in ctx.factions if f[2] <= pos and pos - f[2] <= within]
+    return cands[-1][0] if cands else None
+
+
+def _faction_after(ctx: _Ctx, pos: int, *, within: int = 25) -> str | None:
+    for fid, start, _end in ctx.factions:
+        if start >= pos and start - pos <= within:
+            return fid
+    return None
+
+
+def _places_in_clause(ctx: _Ctx, pos: int) -> list[str]:
+    """Places from ``pos`` to the end of the clause (an object list: "A, B and C")."""
+    stop = _CLAUSE_BREAK.search(ctx.text, pos)
+    end = stop.start() if stop else len(ctx.text)
+    return [pid for pid, s, e in ctx.places if pos <= s and e <= end and not _is_modifier(ctx, e)]
+
+
+def _government(dataset: Dataset) -> str | None:
+    gov = [f.id for f in dataset.factions if f.side == "government"]
+    return gov[0] if len(gov) == 1 else None
+
+
+def _context_place(previous: list[_Ctx]) -> tuple[str, _Ctx] | None:
+    for prev in reversed(previous):
+        places = [p for p in prev.places if not _is_modifier(prev, p[2])]
+        if places:
+            return places[-1][0], prev
+    return None
+
+
+def _control_claims(report: Report, ctx: _Ctx, previous: list[_Ctx], dataset: Dataset
+                    ) -> list[Claim]:
+    out: list[Claim] = []
+    claimed: set[str] = set()
+
+    def add(places: Sequence[str], holder: str | None, verb: str, *,
+            context: _Ctx | None = None, confidence: float = BASE_CONFIDENCE,
+            extra: dict[str, Any] | None = None) -> None:
+        places = [p for p in places if p not in claimed]
+        if not places or holder is None or not dataset.has_faction(holder):
+            return
+        claimed.update(places)
+        detail = {"holder": holder, "verb": verb, **(extra or {})}
+        out.append(_claim(report, ctx, "control", places, [holder], detail, context=context,
+                          confidence=confidence))
+
+    # "X under control of Y"
+    for pid, _s, e in ctx.places:
+        tail = ctx.text[e:e + 60]
+        m = re.match(r"\s*(?:,\s*)?(?:is\s+|was\s+|remains?\s+|now\s+|still\s+)*under\s+(?:the\s+)?"
+                     r"(?:full\s+|complete\s+|total\s+)?control\s+of\s+", tail, re.I)
+        if m:
+            add([pid], _faction_after(ctx, e + m.end(), within=8), "under_control")
+    # "<fighters> left X before the entrance of Y"
+    for m in _LEFT_BEFORE.finditer(ctx.text):
+        holder = _faction_after(ctx, m.end(), within=15)
+        inner = [pid for pid, s, e in ctx.places if m.start(2) <= s and e <= m.end(2)]
+        if inner:
+            add(inner, holder, "left_before_entry", extra={"by_agreement": _agreement_near(ctx)})
+        else:
+            found = _context_place(previous) if _AREA_WORDS.search(m.group(2)) else None
+            if found:
+                add([found[0]], holder, "left_before_entry", context=found[1],
+                    extra={"by_agreement": _agreement_near(ctx, found[1])})
+    # "Y captured/entered ... X, Y and Z"
+    for m in _ACTIVE.finditer(ctx.text):
+        verb = _verb(m.group(1))
+        holder = _faction_before(ctx, m.start())
+        places = _places_in_clause(ctx, m.end())
+        if verb == "entered":
+            places = places[:1]
+        if holder is None and verb == "liberated":
+            holder = _government(dataset)
+        add(places, holder, verb)
+    # "X was captured (by Y)", "... after they had been liberated"
+    for m in _PASSIVE.finditer(ctx.text):
+        verb = _verb(m.group(1))
+        by = re.match(r"\s+by\s+(?:the\s+)?", ctx.text[m.end():])
+        holder = _faction_after(ctx, m.end() + by.end(), within=5) if by else None
+        if holder is None:
+            holder = _liberator(ctx, m, dataset)
+        stop = max((b.end() for b in _CLAUSE_BREAK.finditer(ctx.text, 0, m.start())
+                    if _AREA_WORDS.search(ctx.text, b.end(), m.start()) is None), default=0)
+        subject = [pid for pid, s, e in ctx.places
+                   if e <= m.start() and s >= stop and not _is_modifier(ctx, e)]
+        if not subject and re.search(r"\b(they|it)\s+(?:had\s+|have\s+|has\s+)?$",
+                                     ctx.text[:m.start()], re.I):
+            subject = [pid for pid, s, e in ctx.places
+                       if e <= m.start() and not _is_modifier(ctx, e)]
+        add(subject, holder, verb)
+    # "X fell to Y"
+    for m in _FELL.finditer(ctx.text):
+        subject = [pid for pid, s, e in ctx.places if e <= m.start()][-1:]
+        add(subject, _faction_after(ctx, m.end(), within=8), "fell")
+    return out
+
+
+def _verb(word: str) -> str:
+    w = word.lower()
+    if "control" in w:
+        return "regained_control" if w.startswith("regain") else "took_control"
+    return {"took": "captured", "taken": "captured", "retaken": "captured", "retook": "captured",
+            "recaptured": "captured", "seized": "captured", "freed": "liberated"}.get(w, w)
+
+
+def _liberator(ctx: _Ctx, match: re.Match[str], dataset: Dataset) -> str | None:
+    """Who took a place in "X was captured/liberated (from Y)": not Y; government by default."""
+    tail = re.match(r"\s+from\s+(?:the\s+)?", ctx.text[match.end():])
+    losers = {_faction_after(ctx, match.end() + tail.end(), within=5)} if tail else set()
+    sides = {f.id: f.side for f in dataset.factions}
+    present = [fid for fid, _s, _e in ctx.factions if fid not in losers]
+    gov = [fid for fid in present if sides.get(fid) == "government"]
+    if gov:
+        return gov[0]
+    if match.group(1).lower() in ("liberated", "freed"):
+        return _government(dataset)
+    return present[0] if len(set(present)) == 1 else None
+
+
+def _agreement_near(*ctxs: _Ctx) -> bool:
+    return any(_AGREE_WORD.search(c.text) for c in ctxs)
+
+
+# ---------------------------------------------------------------------------- ceasefire, corridor
+
+def _hours(text: str) -> str | None:
+    m = _HOURS.search(text)
+    if m:
+        h1, m1, ap1, h2, m2, ap2 = m.groups()
+        a, b = _clock(h1, m1, ap1), _clock(h2, m2, ap2)
+        return f"{a}-{b}" if a and b else None
+    m = _HOURS_DASH.search(text)
+    if m:
+        a, b = _clock(m.group(1), m.group(2), None), _clock(m.group(3), m.group(4), None)
+        return f"{a}-{b}" if a and b else None
+    return None
+
+
+def _clock(hour: str, minute: str | None, ampm: str | None) -> str | None:
+    h, mi = int(hour), int(minute or 0)
+    if ampm and ampm.lower().startswith("p") and h < 12:
+        h += 12
+    if ampm and ampm.lower().startswith("a") and h == 12:
+        h = 0
+    return f"{h:02d}:{mi:02d}" if 0 <= h < 24 and 0 <= mi < 60 else None
+
+
+def _ceasefire_corridor_claims(report: Report, ctx: _Ctx) -> list[Claim]:
+    out: list[Claim] = []
+    hours = _hours(ctx.text)
+    places = [p for p, _s, e in ctx.places if not _is_modifier(ctx, e)]
+    factions = [f for f, _s, _e in ctx.factions]
+    established = _ESTABLISH.search(ctx.text)
+    closed = _CLOSE.search(ctx.text)
+    confidence = BASE_CONFIDENCE if places else BASE_CONFIDENCE - 0.2
+    note = {} if places else {"note": "no place named in the sentence"}
+    if _CEASEFIRE.search(ctx.text) and (established or hours):
+        detail = {"hours": hours, "daily": bool(_DAILY.search(ctx.text)), **note}
+        out.append(_claim(report, ctx, "ceasefire", places, factions, detail,
+                          confidence=confidence))
+    corridor = _CORRIDOR.search(ctx.text)
+    if corridor and (established or closed):
+        status = "closed" if closed and not established else "open"
+        detail = {"status": status, "hours": hours, **note}
+        out.append(_claim(report, ctx, "corridor", places, factions, detail,
+                          confidence=confidence))
+    return out
+
+
+# ---------------------------------------------------------------------------- evacuation
+
+def _evacuation_claims(report: Report, ctx: _Ctx, previous: list[_Ctx]) -> list[Claim]:
+    verb = _EVACUATE.search(ctx.text)
+    if not verb:
+        return []
+    to = [p for p, s, _e in ctx.places
+          if s > verb.start() and _TO_PREP.search(_list_lead(ctx, s))]
+    if not to:
+        return []
+    origin = [p for p, s, _e in ctx.places
+              if _FROM_PREP.search(_list_lead(ctx, s)) and p not in to]
+    context = None
+    if not origin:
+        found = _context_place(previous)
+        if found and found[0] not in to:
+            origin, context = [found[0]], found[1]
+    who_text = ctx.text if _WHO.search(ctx.text) else " ".join(p.text for p in previous)
+    who = [w.lower() for w in _WHO.findall(who_text)]
+    people = _PEOPLE.search(ctx.text)
+    buses = _BUSES.search(ctx.text)
+    detail: dict[str, Any] = {
+        "from": origin[0] if origin else None, "to": list(dict.fromkeys(to)),
+        "who": who[-1] if who else None,
+        "people": int(people.group(1).replace(",", "")) if people else None,
+        "buses": int(buses.group(1).replace(",", "")) if buses else None,
+    }
+    factions = [f for f, _s, _e in ctx.factions]
+    return [_claim(report, ctx, "evacuation", [*origin, *to], factions, detail,
+                   context=context)]
+
+
+def _list_lead(ctx: _Ctx, start: int) -> str:
+    """The words that introduce the list a place at ``start`` belongs to ("to the towns of")."""
+    lead_end = start
+    for pid_start in sorted((s for _p, s, _e in ctx.places if s <= start), reverse=True):
+        between = ctx.text[_end_of(ctx, pid_start):lead_end] if pid_start != start else ""
+        if pid_start != start and not re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*", between):
+            break
+        lead_end = pid_start
+    return ctx.text[max(0, lead_end - 50):lead_end]
+
+
+def _end_of(ctx: _Ctx, start: int) -> int:
+    return next(e for _p, s, e in ctx.places if s == start)
+
+
+# ---------------------------------------------------------------------------- agreements
+
+def _agreement_claims(report: Report, ctx: _Ctx) -> list[Claim]:
+    out: list[Claim] = []
+    places = [p for p, s, e in ctx.places if not _is_modifier(ctx, e)
+              and re.search(r"\b(?:in|for|of|over|from|at)\s+(?:the\s+)?(?:\w+\s+)?$",
+                            ctx.text[max(0, s - 25):s], re.I)]
+    factions = [f for f, _s, _e in ctx.factions]
+    agree = _AGREE.search(ctx.text)
+    if agree and places:
+        terms = sorted({re.sub(r"\s+", " ", t.lower()) for t in _TERMS.findall(ctx.text)})
+        out.append(_claim(report, ctx, "agreement", places, factions, {"terms": terms}))
+    for pid, s, _e in ctx.places:
+        if _NEGOTIATE.search(ctx.text[max(0, s - 60):s]):
+            out.append(_claim(report, ctx, "negotiation", [pid], factions, {}))
+            break
+    return out
+
+
+def _fold_agreements(claims: list[Claim], paragraphs: list[int]) -> list[Claim]:
+    """Drop an agreement whose places change hands by agreement in the same paragraph."""
+    handovers = {(paragraphs[c.sentence_index], p) for c in claims
+                 if c.type == "control" and c.detail.get("by_agreement") for p in c.localities}
+    return [c for c in claims if not (
+        c.type == "agreement"
+        and all((paragraphs[c.sentence_index], p) in handovers for p in c.localities))]
