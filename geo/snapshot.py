@@ -14,6 +14,8 @@ from shapely.geometry.base import BaseGeometry
 from geo.model import Corridor, Dataset, Locality, Route
 from geo.territory import COORD_DECIMALS, ControlGeometry
 
+GRID = 10.0 ** -COORD_DECIMALS
+
 Feature = dict[str, Any]
 
 
@@ -38,7 +40,8 @@ def geometry_json(geom: BaseGeometry) -> dict[str, Any]:
         must have been reduced by the caller.
     """
     if geom.geom_type in ("Polygon", "MultiPolygon"):
-        geom = shapely.orient_polygons(geom, exterior_cw=False)
+        # snap-round to the output grid (stays valid), then orient exteriors CCW
+        geom = shapely.orient_polygons(shapely.set_precision(geom, GRID), exterior_cw=False)
     mapping = shapely.geometry.mapping(geom)
     if geom.geom_type == "GeometryCollection":
         raise ValueError("GeometryCollection is not part of the snapshot contract")

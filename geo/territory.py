@@ -12,7 +12,6 @@ from shapely.geometry.base import BaseGeometry
 
 WGS84 = "EPSG:4326"
 COORD_DECIMALS = 6
-_GRID = 10.0 ** -COORD_DECIMALS
 _MIN_EDGE_M = 0.5  # shared boundaries shorter than this (metres) are corner contacts, not edges
 
 
@@ -123,7 +122,9 @@ class Tessellation:
         def to_wgs(g: np.ndarray) -> np.ndarray:
             return shapely.transform(g, lambda c: np.column_stack(inv.transform(*c.T)))
 
-        cells = _polygons_only(shapely.set_precision(to_wgs(cells_m), _GRID))
+        # exact coordinates: neighbouring cells share their vertices bit for bit, so unions
+        # are exact; rounding to the output grid happens once, on output (geo.snapshot)
+        cells = _polygons_only(to_wgs(cells_m))
         # the study area is, by construction, exactly what the cells cover
         study_area = _union_cells(cells)
 
@@ -211,7 +212,7 @@ def _union_cells(cells: np.ndarray) -> BaseGeometry:
             return merged
     except shapely.errors.GEOSException:
         pass
-    return shapely.union_all(cells, grid_size=_GRID)
+    return shapely.union_all(cells)
 
 
 def _lines_only(geom: np.ndarray | BaseGeometry) -> np.ndarray | BaseGeometry:
