@@ -88,7 +88,7 @@ def _fit(routes: bool) -> None:
 with st.sidebar:
     st.markdown(f"**{md_escape(ds.meta.name)}**")
     playing = ss.playing
-    if st.button("⏸ Pause" if playing else "▶ Play", key="play", use_container_width=True):
+    if st.button("⏸ Pause" if playing else "▶ Play", key="play", width="stretch"):
         ss.playing = playing = not playing
         if playing and ss.day >= end:
             ss.day = start
@@ -136,7 +136,7 @@ def main_panel() -> None:
     map_col, side = st.columns([5, 2])
     with map_col:
         result = st_folium(
-            m, key="map", height=MAP_HEIGHT, use_container_width=True,
+            m, key="map", height=MAP_HEIGHT, width="stretch",
             feature_group_to_add=groups,
             returned_objects=["last_active_drawing", "last_object_clicked"],
             center=(view["center"][0] + view["n"] * 1e-9, view["center"][1])
@@ -149,8 +149,8 @@ def main_panel() -> None:
         ss.town = clicked_town(result) or ss.town
     with side:
         ids = sorted(places, key=lambda i: places[i].lower())
-        ss.town = st.selectbox("Find a town", ids, index=ids.index(ss.town) if ss.town else None,
-                               format_func=places.get, placeholder="Click a town or type a name")
+        st.selectbox("Find a town", ids, index=None, key="town", format_func=places.get,
+                     placeholder="Click a town or type a name")
         if ss.town:
             loc = ds.locality(ss.town)
             holder, since = atlas.holder(ss.town, day) if loc.territory else (None, None)
@@ -158,7 +158,7 @@ def main_panel() -> None:
                        excerpts=ex_by_loc.get(ss.town, ()), faction_names=fnames)
     series = loaders.area_series(akey, atlas)
     st.altair_chart(area_chart(series, {fnames[k]: c for k, c in fcolors.items()}, day),
-                    use_container_width=True)
+                    width="stretch")
     d1, d2 = st.columns(2)
     d1.download_button("Download snapshot GeoJSON", dumps(snap), on_click="ignore",
                        file_name=f"snapshot-{day.isoformat()}.geojson",

@@ -65,6 +65,6 @@ def town_panel(
     rows = history_rows(history, faction_names)
     if rows:
         st.markdown("**Control history** (with sources)")
-        st.dataframe(rows, hide_index=True, use_container_width=True)
+        st.dataframe(rows, hide_index=True, width="stretch")
     elif not excerpts:
         st.caption("No control history or report excerpt for this place.")
