@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import csv
 import io
+import itertools
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
@@ -128,9 +131,19 @@ def render_csv(header: Sequence[str], rows: Sequence[dict[str, str]]) -> str:
 
 
 def append_csv_row(path: Path | str, header: Sequence[str], row: dict[str, str], *,
-                   sort_key: Callable[[dict[str, str]], object] | None = None,
+                   sort_key: Callable[[dict[str, str]], Any] | None = None,
                    check: Callable[[list[dict[str, str]]], None] | None = None) -> None:
     """Append one row to a CSV file under its lock, re-reading it first, and write atomically.
+
+    See ``append_csv_rows`` (this is the one-row case).
+    """
+    append_csv_rows(path, header, [row], sort_key=sort_key, check=check)
+
+
+def append_csv_rows(path: Path | str, header: Sequence[str], rows: Sequence[dict[str, str]], *,
+                    sort_key: Callable[[dict[str, str]], Any] | None = None,
+                    check: Callable[[list[dict[str, str]]], None] | None = None) -> None:
+    """Add rows to a CSV file under its lock, re-reading it first, in one atomic write.
 
     Parameters
     ----------
@@ -138,13 +151,15 @@ def append_csv_row(path: Path | str, header: Sequence[str], row: dict[str, str],
         The CSV file (created with ``header`` when missing).
     header : sequence of str
         The columns the file must have; the file's own column order is kept when it exists.
-    row : dict
-        The new row, column -> text.
+    rows : sequence of dict
+        The new rows, column -> text.
     sort_key : callable, optional
-        When given, rows are kept sorted by it (a stable sort, so equal keys keep file order).
+        When the file's rows are already in this order, each new row is inserted after the
+        last row with a key not greater than its own (so the file stays sorted and its
+        diff is one line per row); otherwise new rows go at the end.
     check : callable, optional
-        Called with the current rows (read under the lock) before appending; it raises to
-        refuse the row (e.g. a duplicate), and nothing is written.
+        Called with the current rows (read under the lock) before anything is added; it
+        raises to refuse (e.g. a duplicate), and nothing is written.
 
     Raises
     ------
@@ -155,15 +170,40 @@ def append_csv_row(path: Path | str, header: Sequence[str], row: dict[str, str],
     with locked(target):
         try:
             columns = _header_of(target) or list(header)
-            rows = read_csv_rows(target, header)
+            current = read_csv_rows(target, header)
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise WriteError(f"{target}: cannot read the file ({exc}); not written") from exc
         if check is not None:
-            check(rows)
-        rows.append(dict(row))
-        if sort_key is not None:
-            rows.sort(key=sort_key)
-        atomic_write_text(target, render_csv(columns, rows))
+            check(current)
+        keys = [sort_key(r) for r in current] if sort_key is not None else []
+        in_order = sort_key is not None and all(a <= b for a, b in itertools.pairwise(keys))
+        for row in rows:
+            if sort_key is not None and in_order:
+                at = bisect.bisect_right(keys, sort_key(row))
+                keys.insert(at, sort_key(row))
+                current.insert(at, dict(row))
+            else:
+                current.append(dict(row))
+        atomic_write_text(target, render_csv(columns, current))
+
+
+def rewrite_csv(path: Path | str, header: Sequence[str],
+                change: Callable[[list[dict[str, str]]], list[dict[str, str]]]) -> None:
+    """Read a CSV file under its lock, let ``change`` edit its rows, write it atomically.
+
+    Raises
+    ------
+    WriteError
+        When the file cannot be read, locked or written; the old file is intact.
+    """
+    target = Path(path)
+    with locked(target):
+        try:
+            columns = _header_of(target) or list(header)
+            current = read_csv_rows(target, header)
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise WriteError(f"{target}: cannot read the file ({exc}); not written") from exc
+        atomic_write_text(target, render_csv(columns, change(current)))
 
 
 def _header_of(path: Path) -> list[str]:

@@ -1,0 +1,218 @@
+"""Ingest reports: mentions, factions and claims per report, the ``ingest`` JSON, excerpts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geo.claims import Claim, extract_claims
+from geo.errors import Problem, ReportError
+from geo.factions_text import FactionMention, find_factions
+from geo.mentions import Mention, MentionIndex, candidate_places, find_mentions
+from geo.model import Dataset
+from geo.reports import Report, read_report
+
+Progress = Callable[[int, int, Path], None]
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A sentence of a report that mentions a locality.
+
+    ``start``/``end`` are the place's character offsets within ``sentence`` (for highlighting).
+    """
+
+    locality_id: str
+    report_id: str
+    date: dt.date
+    source: str
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class IngestedReport:
+    """A report with what was found in it: place and faction mentions, claims, unknown places.
+
+    Offsets of ``mentions`` and ``factions`` index ``report.text``.
+    """
+
+    report: Report
+    mentions: tuple[Mention, ...]
+    factions: tuple[FactionMention, ...]
+    claims: tuple[Claim, ...]
+    candidates: tuple[Any, ...]
+
+
+def ingest_report(report: Report, *, dataset: Dataset, index: MentionIndex) -> IngestedReport:
+    """Find the places, factions and claims of one parsed report.
+
+    Parameters
+    ----------
+    report : Report
+        The parsed report.
+    dataset : Dataset
+        Its factions are looked for; it checks claim ids.
+    index : MentionIndex
+        The place index built once from ``dataset.localities``.
+
+    Returns
+    -------
+    IngestedReport
+    """
+    mentions = tuple(find_mentions(report.text, index))
+    factions = tuple(find_factions(report.text, dataset.factions))
+    claims = tuple(extract_claims(report, mentions, factions, dataset=dataset))
+    candidates = tuple(candidate_places(report.text, index))
+    return IngestedReport(report, mentions, factions, claims, candidates)
+
+
+def ingest_paths(paths: Sequence[Path | str], *, dataset: Dataset, index: MentionIndex,
+                 progress: Progress | None = None, default_date: dt.date | None = None,
+                 problems: list[Problem] | None = None) -> dict[str, Any]:
+    """Ingest report files into the JSON document of ``python -m geo ingest`` (GUIDE 2).
+
+    Parameters
+    ----------
+    paths : sequence of Path or str
+        Report files (UTF-8 text).
+    dataset : Dataset
+        The dataset the places and factions are resolved against.
+    index : MentionIndex
+        The place index built from ``dataset.localities``.
+    progress : callable, optional
+        Called as ``progress(done, count, path)`` after each file.
+    default_date : datetime.date, optional
+        The date of reports that carry none.
+    problems : list of Problem, optional
+        When given, broken files are skipped and their problems appended here; when not,
+        the first broken file raises.
+
+    Returns
+    -------
+    dict
+        ``{"reports": [{"id", "date", "path", "mentions": [{"id", "text", "start", "end",
+        "sentence"}], "factions": [{"id", "text", "start", "end"}], "claims": [{"type",
+        "ids", "factions", "date", "date_origin", "confidence", "evidence", "sentence",
+        "detail"}]}]}``. Offsets are characters into the report body (the text after the
+        date header or front matter); ``sentence`` of a claim is its sentence index.
+
+    Raises
+    ------
+    ReportError
+        For a broken file, when ``problems`` is None.
+    """
+    out = []
+    for done, path in enumerate(paths, start=1):
+        try:
+            report = read_report(path, default_date=default_date)
+        except ReportError as exc:
+            if problems is None:
+                raise
+            problems.append(exc.problem)
+        else:
+            out.append(report_document(ingest_report(report, dataset=dataset, index=index)))
+        if progress is not None:
+            progress(done, len(paths), Path(path))
+    return {"reports": out}
+
+
+def report_document(ingested: IngestedReport) -> dict[str, Any]:
+    """One report's entry of the ``ingest`` JSON document (see ``ingest_paths``)."""
+    report = ingested.report
+    return {
+        "id": report.id,
+        "date": report.date.isoformat(),
+        "path": report.path,
+        "mentions": [{"id": m.locality_id, "text": report.text[m.start:m.end],
+                      "start": m.start, "end": m.end, "sentence": _sentence_of(report, m.start)}
+                     for m in ingested.mentions],
+        "factions": [{"id": f.faction_id, "text": f.surface, "start": f.start, "end": f.end}
+                     for f in ingested.factions],
+        "claims": [claim_document(c) for c in ingested.claims],
+    }
+
+
+def claim_document(claim: Claim) -> dict[str, Any]:
+    """A claim as JSON-ready data: ``ids`` are its locality ids."""
+    return {
+        "type": claim.type, "ids": list(claim.localities), "factions": list(claim.factions),
+        "date": claim.date.isoformat(), "date_origin": claim.date_origin,
+        "confidence": claim.confidence, "evidence": claim.evidence,
+        "sentence": claim.sentence_index, "detail": dict(claim.detail),
+    }
+
+
+def _sentence_of(report: Report, offset: int) -> str:
+    i = report.sentence_at(offset)
+    return report.sentences[i].text if i >= 0 else ""
+
+
+def excerpts_by_locality(ingested: Sequence[IngestedReport]) -> dict[str, tuple[Excerpt, ...]]:
+    """Every sentence that mentions each locality, newest report first.
+
+    One excerpt per locality and sentence (the first mention in it is highlighted).
+
+    Parameters
+    ----------
+    ingested : sequence of IngestedReport
+
+    Returns
+    -------
+    dict of str to tuple of Excerpt
+        Locality id to its excerpts, newest first (then by report id and sentence order).
+    """
+    found: dict[str, list[tuple[int, Excerpt]]] = {}
+    for item in ingested:
+        report = item.report
+        seen: set[tuple[str, int]] = set()
+        for m in item.mentions:
+            i = report.sentence_at(m.start)
+            if i < 0 or (m.locality_id, i) in seen:
+                continue
+            seen.add((m.locality_id, i))
+            s = report.sentences[i]
+            found.setdefault(m.locality_id, []).append((i, Excerpt(
+                m.locality_id, report.id, report.date, report.source, s.text,
+                m.start - s.start, min(m.end, s.end) - s.start)))
+    return {lid: tuple(e for _i, e in sorted(
+        items, key=lambda p: (-p[1].date.toordinal(), p[1].report_id, p[0])))
+        for lid, items in found.items()}
+
+
+def load_seed_reports(seeds_dir: Path | str, *, dataset: Dataset, index: MentionIndex,
+                      default_date: dt.date | None = None
+                      ) -> tuple[list[IngestedReport], list[Problem]]:
+    """Read and ingest every ``*.txt`` report of a folder; broken files are skipped.
+
+    Parameters
+    ----------
+    seeds_dir : Path or str
+        The reports folder (not searched recursively).
+    dataset : Dataset
+    index : MentionIndex
+    default_date : datetime.date, optional
+        The date of reports that carry none (else they are reported as problems).
+
+    Returns
+    -------
+    tuple of (list of IngestedReport, list of Problem)
+        The good reports in file-name order, and one problem per broken file.
+    """
+    ingested: list[IngestedReport] = []
+    problems: list[Problem] = []
+    folder = Path(seeds_dir)
+    if not folder.is_dir():
+        return [], [Problem(str(folder), 0, "no such reports folder")]
+    for path in sorted(folder.glob("*.txt")):
+        try:
+            report = read_report(path, default_date=default_date)
+        except ReportError as exc:
+            problems.append(exc.problem)
+            continue
+        ingested.append(ingest_report(report, dataset=dataset, index=index))
+    return ingested, problems
