@@ -1,0 +1,241 @@
+"""Names to places: the geocoder base class, the dataset gazetteer and the chain of gazetteers.
+
+Modelled on geopy: one base class (``Geocoder``) validates the query and maps failures to the
+project's exceptions; each provider only looks the name up and builds a ``Match``.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rapidfuzz import fuzz, process
+
+from geo.errors import GeocoderError
+from geo.model import Locality
+from geo.normalize import normalize, skeleton
+
+#: Scores of the three stages of ``DatasetGazetteer``.
+EXACT_SCORE = 1.0
+KEY_SCORE = 0.95
+#: Fuzzy matching compares match keys with ``rapidfuzz.fuzz.ratio`` (0-100).
+FUZZY_CUTOFF = 88.0
+#: Query keys shorter than this never take part in fuzzy matching (too little to go on).
+FUZZY_MIN_LENGTH = 6
+#: Keys shorter than this are only matched exactly (normalised), not by key.
+KEY_MIN_LENGTH = 3
+
+_PARENTHESIS = re.compile(r"\s*\([^)]*\)")
+
+
+@dataclass(frozen=True)
+class Match:
+    """The answer of a geocoder for one query.
+
+    Attributes
+    ----------
+    query : str
+        The name as asked.
+    id : str or None
+        The dataset locality id, or None when the place is not a dataset locality.
+    name : str
+        The place's name at the source (GeoNames answers carry ``geonames:<id>`` in ``ref``).
+    lat, lon : float
+        WGS 84 latitude and longitude, decimal degrees.
+    source : str
+        Which gazetteer answered: ``dataset``, ``geonames``, ``nominatim``.
+    score : float
+        Confidence of the match, 0 to 1 (1: exact spelling).
+    ref : str
+        The identifier at the source (locality id, ``geonames:170592``, an OSM id...).
+    """
+
+    query: str
+    id: str | None
+    name: str
+    lat: float
+    lon: float
+    source: str
+    score: float
+    ref: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.score <= 1.0:
+            raise ValueError(f"score must be within 0..1, got {self.score!r}")
+
+
+class Geocoder(ABC):
+    """Base class of every gazetteer: validates the query, maps provider failures.
+
+    Subclasses implement ``_geocode`` (look up a stripped, non-empty query) and may override
+    ``_map_error`` to turn their library's exceptions into ``geo.errors.GeocoderError``.
+    """
+
+    source: ClassVar[str] = "unknown"
+
+    def geocode(self, query: str) -> Match | None:
+        """Resolve a place name.
+
+        Parameters
+        ----------
+        query : str
+            A place name as a report or a user writes it.
+
+        Returns
+        -------
+        Match or None
+            The place, or None when nothing is close enough (never a forced match).
+
+        Raises
+        ------
+        TypeError
+            If ``query`` is not a string.
+        geo.errors.GeocoderError
+            (or a subclass) if an online service fails.
+        """
+        if not isinstance(query, str):
+            raise TypeError(f"query must be a str, got {type(query).__name__}")
+        if not query.strip():
+            return None
+        try:
+            return self._geocode(query)
+        except GeocoderError:
+            raise
+        except Exception as exc:
+            mapped = self._map_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    @abstractmethod
+    def _geocode(self, query: str) -> Match | None:
+        """Look up ``query`` (non-empty); return None when not found."""
+
+    def _map_error(self, exc: Exception) -> GeocoderError | None:
+        """The project exception for a provider exception, or None to let it through."""
+        return None
+
+
+def locality_forms(locality: Locality) -> list[str]:
+    """Every spelling a dataset lists for a locality: name, alt_names, id, name sans "(...)".
+
+    The primary name comes first.
+    """
+    forms = [locality.name, *locality.alt_names, locality.id.replace("-", " ")]
+    forms += [_PARENTHESIS.sub("", f) for f in forms if "(" in f]
+    seen: dict[str, None] = {}
+    for form in forms:
+        if form.strip():
+            seen.setdefault(form.strip(), None)
+    return list(seen)
+
+
+def _first_wins(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for key, value in pairs:
+        if key:
+            table.setdefault(key, value)
+    return table
+
+
+class DatasetGazetteer(Geocoder):
+    """Resolves names to the dataset's localities, robust to transliteration.
+
+    Stages, first hit wins: the normalised spelling (``geo.normalize.normalize``) of an id,
+    name or alt_name; then the loose ``match_key``; then a bounded fuzzy match of match keys
+    (``rapidfuzz.fuzz.ratio`` >= ``fuzzy_cutoff``, same first letter, same number of words,
+    query keys of at least ``FUZZY_MIN_LENGTH`` letters) for typos such as "Aytn Tarma".
+    Primary names take precedence over alternative names when two localities share a spelling.
+
+    Parameters
+    ----------
+    localities : iterable of Locality
+        The dataset's localities.
+    fuzzy_cutoff : float, default FUZZY_CUTOFF
+        Minimum ``fuzz.ratio`` (0-100) for a fuzzy match; 101 disables fuzzy matching.
+    """
+
+    source: ClassVar[str] = "dataset"
+
+    def __init__(self, localities: Iterable[Locality], *, fuzzy_cutoff: float = FUZZY_CUTOFF):
+        self._localities = {loc.id: loc for loc in localities}
+        forms = [(loc.id, locality_forms(loc)) for loc in self._localities.values()]
+        primary = [(lid, fs[0]) for lid, fs in forms]
+        others = [(lid, f) for lid, fs in forms for f in fs[1:]]
+        ordered = primary + others
+        self._exact = _first_wins((normalize(f), lid) for lid, f in ordered)
+        skeletons = [(skeleton(f), lid) for lid, f in ordered]
+        keyed = [(sk.replace(" ", ""), sk.count(" ") + 1, lid) for sk, lid in skeletons]
+        self._keys = _first_wins((k, lid) for k, _, lid in keyed if len(k) >= KEY_MIN_LENGTH)
+        # fuzzy candidates by (first letter, number of words): a typo keeps both
+        fuzzy: dict[tuple[str, int], list[str]] = {}
+        for key, words, _ in keyed:
+            if len(key) >= KEY_MIN_LENGTH and key not in fuzzy.setdefault((key[0], words), []):
+                fuzzy[(key[0], words)].append(key)
+        self._fuzzy_keys = fuzzy
+        self._cutoff = fuzzy_cutoff
+
+    @property
+    def localities(self) -> tuple[Locality, ...]:
+        """The localities this gazetteer resolves to."""
+        return tuple(self._localities.values())
+
+    def lookup(self, query: str) -> tuple[Locality, float] | None:
+        """The locality a name designates and the match score (0..1), or None."""
+        norm = normalize(query)
+        if norm in self._exact:
+            return self._localities[self._exact[norm]], EXACT_SCORE
+        loose = skeleton(query)
+        key = loose.replace(" ", "")
+        if key in self._keys:
+            return self._localities[self._keys[key]], KEY_SCORE
+        return self._fuzzy(key, loose.count(" ") + 1)
+
+    def _fuzzy(self, key: str, words: int) -> tuple[Locality, float] | None:
+        if len(key) < FUZZY_MIN_LENGTH:
+            return None
+        candidates = self._fuzzy_keys.get((key[0], words), ())
+        best = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=self._cutoff)
+        if best is None:
+            return None
+        found, ratio, _ = best
+        return self._localities[self._keys[found]], KEY_SCORE * ratio / 100.0
+
+    def _geocode(self, query: str) -> Match | None:
+        hit = self.lookup(query)
+        if hit is None:
+            return None
+        loc, score = hit
+        return Match(query, loc.id, loc.name, loc.lat, loc.lon, self.source, score, loc.id)
+
+
+class ChainGazetteer(Geocoder):
+    """Asks each gazetteer in turn; the first answer wins and its ``source`` says which.
+
+    Parameters
+    ----------
+    geocoders : sequence of Geocoder
+        In order of preference, e.g. ``[DatasetGazetteer(...), GeoNamesGeocoder(...)]``.
+    """
+
+    source: ClassVar[str] = "chain"
+
+    def __init__(self, geocoders: Sequence[Geocoder]):
+        if not geocoders:
+            raise ValueError("ChainGazetteer needs at least one geocoder")
+        self._geocoders = tuple(geocoders)
+
+    @property
+    def geocoders(self) -> tuple[Geocoder, ...]:
+        """The chained geocoders, in order."""
+        return self._geocoders
+
+    def _geocode(self, query: str) -> Match | None:
+        for geocoder in self._geocoders:
+            found = geocoder.geocode(query)
+            if found is not None:
+                return found
+        return None

@@ -1,0 +1,254 @@
+"""Spelling normalisation of place names and running text, with offsets back to the original.
+
+Two levels:
+
+* ``normalize``: case-folded ASCII letters and digits, diacritics and transliteration marks
+  (ʿ ʾ ' ` and the dots of ḥ ḍ) removed, every run of spaces, hyphens and punctuation made one
+  space. "Ḥarastā" and "harasta" are equal.
+* ``skeleton`` / ``match_key``: a looser form for Arabic transliteration noise: the article
+  (al-, el-, an-, ash-, ...) dropped, vowel spellings folded (e/i, y/i, ou/oo/u, ei/ay/ai, o/u,
+  q/k, v/w), doubled letters collapsed and word-final endings (-a, -ah, -eh, -iya, -iyah, -iyeh)
+  dropped. ``match_key`` also drops the spaces, so "KafrBatna" and "Kafr Batna" are equal.
+
+The same pipeline serves one name and megabytes of report text (``skeleton_text``): the text is
+translated one character for one character, deletions are marked, then removed in one numpy
+pass that keeps, for every output character, the index of the original character. Everything
+here is pure; the tables are built once at import and never change.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+_DEL = "\x01"  # marks a character to delete, so that translation keeps the length
+_SEP = "\x02"  # separates names in batch mode; left alone by every step
+
+_APOSTROPHES = "'`´‘’‛′ʹʻʼʽʾʿˈˊˋ"
+# Letters without a one-letter ASCII decomposition.
+_SPECIAL_LETTERS = {"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "t", "ß": "s",
+                    "æ": "a", "œ": "o", "ħ": "h", "ŧ": "t", "ŀ": "l", "ĸ": "k"}
+
+
+def _base_char(ch: str) -> str:
+    """The one-character normal form of ``ch`` (space, deletion mark, or itself)."""
+    if ch in _APOSTROPHES or unicodedata.category(ch) in ("Mn", "Me", "Cf", "Lm"):
+        return _DEL
+    if ch == _SEP:
+        return ch
+    low = ch.lower()
+    if len(low) == 1 and low in _SPECIAL_LETTERS:
+        return _SPECIAL_LETTERS[low]
+    decomposed = unicodedata.normalize("NFKD", ch)
+    ascii_alnum = [c for c in decomposed if c.isascii() and c.isalnum()]
+    if len(ascii_alnum) == 1:
+        return ascii_alnum[0].lower()
+    if ch.isalnum():
+        return low if len(low) == 1 else ch
+    return " "
+
+
+def _build_table() -> MappingProxyType[int, str]:
+    ranges = [(0, 0x250), (0x2B0, 0x370), (0x1E00, 0x1F00), (0x370, 0x530), (0x2000, 0x2070),
+              (0xFE20, 0xFE30)]
+    table = {}
+    for lo, hi in ranges:
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            out = _base_char(ch)
+            if out != ch:
+                table[cp] = out
+    return MappingProxyType(table)
+
+
+_NORM_TABLE = _build_table()
+_FOLD_TABLE = MappingProxyType(str.maketrans({"e": "i", "y": "i", "o": "u", "q": "k", "v": "w"}))
+_POSSESSIVE = re.compile(r"\x01s(?![a-z0-9])")
+# A literal leading space lets the regex engine skip fast to candidates; the text gets a
+# leading space for the search and batch separators are followed by one.
+_ARTICLES_2 = re.compile(r" (?:al|el|il|ul|an|as|ad|ar|at|az|ed|es|en|er|et|ez)(?= )")
+_ARTICLES_3 = re.compile(r" (?:ash|adh|ath|ech|esh)(?= )")
+_MIN_STEM = 3  # letters always kept at the start of a word by the ending rule
+
+
+@dataclass(frozen=True, eq=False)
+class MappedText:
+    """A normalised copy of a text with the map back to the original characters.
+
+    Attributes
+    ----------
+    text : str
+        The normalised text.
+    origin : numpy.ndarray
+        ``origin[i]`` is the index, in the original text, of the character that gave
+        ``text[i]`` (int64, same length as ``text``).
+    """
+
+    text: str
+    origin: np.ndarray
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``(start, end)`` character offsets of the normalised slice ``[start, end)``."""
+        if not 0 <= start < end <= len(self.text):
+            raise ValueError(f"bad span {start}:{end} for a text of length {len(self.text)}")
+        return int(self.origin[start]), int(self.origin[end - 1]) + 1
+
+
+def _codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def _from_codepoints(arr: np.ndarray) -> str:
+    return arr.astype(np.uint32).tobytes().decode("utf-32-le")
+
+
+def _letters(arr: np.ndarray) -> np.ndarray:
+    return ((arr >= 97) & (arr <= 122)) | ((arr >= 48) & (arr <= 57)) | (arr >= 128)
+
+
+def _compact(arr: np.ndarray, origin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop deletion marks, collapse runs of spaces, strip the ends (and around separators)."""
+    keep = arr != 1
+    arr, origin = arr[keep], origin[keep]
+    if not len(arr):
+        return arr, origin
+    # a space after a blank (or at the start) goes: runs become one space, leading ones vanish
+    blank = (arr == 32) | (arr == 2)
+    after_blank = np.empty(len(arr), dtype=bool)
+    after_blank[0] = True
+    after_blank[1:] = blank[:-1]
+    keep = ~((arr == 32) & after_blank)
+    arr, origin = arr[keep], origin[keep]
+    if not len(arr):
+        return arr, origin
+    # a space before a separator or at the end goes
+    blank = (arr == 32) | (arr == 2)
+    before_blank = np.empty(len(arr), dtype=bool)
+    before_blank[-1] = True
+    before_blank[:-1] = blank[1:]
+    keep = ~((arr == 32) & before_blank)
+    return arr[keep], origin[keep]
+
+
+def _collapse_doubles(arr: np.ndarray, origin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keep one letter of each run of the same letter ("hammouriyeh" -> "hamouriyeh")."""
+    if len(arr) < 2:
+        return arr, origin
+    letters = (arr >= 97) & (arr <= 122)
+    drop = np.zeros(len(arr), dtype=bool)
+    drop[1:] = letters[1:] & (arr[1:] == arr[:-1])
+    return arr[~drop], origin[~drop]
+
+
+def _drop_endings(arr: np.ndarray, origin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop word-final runs of a/i/h after the first ``_MIN_STEM`` letters of a word."""
+    n = len(arr)
+    if n == 0:
+        return arr, origin
+    letter = _letters(arr)
+    ending = (arr == 97) | (arr == 105) | (arr == 104)
+    positions = np.arange(n)
+    # index of the next character that is not an ending letter (n if none)
+    stops = np.where(~ending, positions, n)
+    next_stop = np.minimum.accumulate(stops[::-1])[::-1]
+    padded_letter = np.append(letter, False)
+    at_word_end = ~padded_letter[next_stop]
+    # index of the first letter of the word each position belongs to
+    starts = np.where(~letter, positions + 1, 0)
+    word_start = np.maximum.accumulate(starts)
+    drop = ending & at_word_end & (positions - word_start >= _MIN_STEM)
+    return arr[~drop], origin[~drop]
+
+
+def _pipeline(text: str, *, loose: bool, batch: bool = False) -> MappedText:
+    if not batch and _SEP in text:
+        text = text.replace(_SEP, " ")
+    s = text.translate(_NORM_TABLE)
+    if loose:
+        s = _POSSESSIVE.sub(_DEL * 2, s)
+        s = _ARTICLES_3.sub(" " + _DEL * 3, _ARTICLES_2.sub(" " + _DEL * 2, " " + s))[1:]
+        s = s.replace("ei", "ai").replace("ey", "ai").translate(_FOLD_TABLE)
+    arr = _codepoints(s)
+    origin = np.arange(len(arr), dtype=np.int64)
+    if loose:
+        keep = arr != 1
+        arr, origin = arr[keep], origin[keep]
+        arr, origin = _collapse_doubles(arr, origin)
+        arr, origin = _drop_endings(arr, origin)
+    arr, origin = _compact(arr, origin)
+    return MappedText(_from_codepoints(arr), origin)
+
+
+def normalize_text(text: str) -> MappedText:
+    """Normalise running text (see ``normalize``) keeping the offsets of the original.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    MappedText
+        The normalised text and, per character, its index in ``text``.
+    """
+    return _pipeline(text, loose=False)
+
+
+def skeleton_text(text: str) -> MappedText:
+    """The loose form of running text (see ``skeleton``), with offsets into the original.
+
+    Words stay separated by single spaces, so a name's ``skeleton`` can be searched in it.
+    """
+    return _pipeline(text, loose=True)
+
+
+def normalize(name: str) -> str:
+    """Case-folded ASCII form of a name, without diacritics and transliteration marks.
+
+    Hyphens, spaces and punctuation become single spaces; apostrophes and marks such as
+    ʿ ʾ ` disappear ("Qal'at al-Madiq" -> "qalat al madiq", "Ḥarastā" -> "harasta").
+    Idempotent.
+    """
+    return _pipeline(name, loose=False).text
+
+
+def skeleton(name: str) -> str:
+    """The loose form of a name, words kept apart by spaces ("Ein Tarma" -> "ain tarm").
+
+    See the module docstring for the rules. Idempotent.
+    """
+    return _pipeline(name, loose=True).text
+
+
+def match_key(name: str) -> str:
+    """The loosest comparison key of a name: its ``skeleton`` without spaces.
+
+    "Kafr Batna", "KafrBatna" and "Kafar-Batna"'s neighbours by spelling compare equal when
+    they differ only by article, vowel spelling, doubled letters, endings or spaces:
+    ``match_key("Hammouriyeh") == match_key("Hamouriyah")``. Idempotent.
+    """
+    return skeleton(name).replace(" ", "")
+
+
+def _batch(names: Sequence[str], *, loose: bool) -> list[str]:
+    if not names:
+        return []
+    joined = (_SEP + " ").join(n.replace(_SEP, " ") for n in names)
+    parts = _pipeline(joined, loose=loose, batch=True).text.split(_SEP)
+    return [p.strip(" ") for p in parts]
+
+
+def normalize_many(names: Sequence[str]) -> list[str]:
+    """``[normalize(n) for n in names]`` in one vectorised pass (fast for many names)."""
+    return _batch(names, loose=False)
+
+
+def skeletons(names: Sequence[str]) -> list[str]:
+    """``[skeleton(n) for n in names]`` in one vectorised pass (fast for many names)."""
+    return _batch(names, loose=True)
