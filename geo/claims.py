@@ -19,7 +19,8 @@ Rules, per sentence (the claim's evidence), on top of the place and faction ment
 - negotiation: "negotiations/talks on/over/for/in X" (a place must be the subject).
 
 Dates: the report date unless the sentence says "on March 3", "on 3 March", "yesterday",
-"on Saturday" (the last Saturday before the report date); vague phrases ("a few days
+"on Saturday" (the last Saturday on or before the report date: a report of a Saturday
+saying "on Saturday" means that day); vague phrases ("a few days
 earlier", "previously", "in recent days") keep the report date, lower the confidence and
 say so in ``detail["date_note"]``.
 """
@@ -118,7 +119,7 @@ def resolve_date(text: str, report_date: dt.date) -> tuple[dt.date, str, str]:
     match = _WEEKDAY.search(text)
     if match:
         wanted = _WEEKDAYS.index(match.group(1).lower())
-        back = (report_date.weekday() - wanted) % 7 or 7
+        back = (report_date.weekday() - wanted) % 7  # the report's own weekday: that day
         return report_date - dt.timedelta(days=back), "weekday", ""
     match = _VAGUE.search(text)
     if match:
@@ -145,6 +146,9 @@ def _explicit(report_date: dt.date, month_name: str, day_text: str) -> dt.date |
 
 # ---------------------------------------------------------------------------- patterns
 
+# Place surfaces may leave out the Arabic article ("al-Shifuniyah" is found as "Shifuniyah").
+_ARTICLE = r"(?:(?:al|el|an|ash|as|ad|ar|az|at|ad)[-\s])?"
+
 _HEDGE = re.compile(r"\b(reportedly|allegedly|unconfirmed|claimed|rumou?rs?)\b", re.I)
 _UNDER_CONTROL = re.compile(r"\b(?:is\s+|was\s+|remains?\s+|now\s+)?(?:still\s+)?under\s+"
                             r"(?:the\s+)?(?:full\s+|complete\s+|total\s+)?control\s+of\s*$",
@@ -156,6 +160,15 @@ _ACTIVE = re.compile(
 _PASSIVE = re.compile(
     r"\b(?:was|were|been|be|is|are|being)\s+(?:\w+ly\s+)?(captured|seized|taken|retaken|"
     r"recaptured|liberated|freed)\b", re.I)
+_ENTERED_OBJECT = re.compile(r"\s+(?:the\s+)?(?:(?:\w+\s+)?(?:town|city|village|district|"
+                             r"suburb|outskirts|centre|center|neighbou?rhood)s?\s+of\s+)?"
+                             + _ARTICLE, re.I)
+_OBJECT_LEAD = re.compile(r"\s+(?:\w+\s+){0,3}?(?:the\s+)?(?:\w+\s+)?(?:(?:towns?|villages?|"
+                          r"cit(?:y|ies)|districts?|suburbs?|neighbou?rhoods?|areas?|farms?)"
+                          r"\s+of\s+)?" + _ARTICLE, re.I)
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s*and|,?\s*as\s+well\s+as)\s*"
+                       r"(?:the\s+(?:\w+\s+){0,2}of\s+)?" + _ARTICLE, re.I)
+_GENERIC_GOVERNMENT = re.compile(r"\b(?:the\s+army|troops|soldiers)\b", re.I)
 _FELL = re.compile(r"\bfell\s+to\b", re.I)
 _LEFT_BEFORE = re.compile(
     r"\b(leave|left|withdraw|withdrew|withdrawn|exit|exited|evacuate|evacuated|pull\s+out|"
@@ -181,10 +194,11 @@ _DAILY = re.compile(r"\b(daily|every\s+day|each\s+day)\b", re.I)
 _EVACUATE = re.compile(r"\b(evacuat\w*|leave|left|leaving|depart\w*|bus(?:s)?ed|transferred|"
                        r"relocated|moved|exit(?:ed)?|flee|fled|fleeing|headed)\b", re.I)
 _TO_PREP = re.compile(r"\b(?:to|towards|for|into)\s+(?:the\s+)?(?:nearby\s+|neighbou?ring\s+)?"
-                      r"(?:(?:towns?|villages?|city|cities|areas?|district|camps?)\s+of\s+)?$",
-                      re.I)
-_FROM_PREP = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+)?(?:(?:towns?|villages?|city|"
-                        r"areas?)\s+of\s+)?$", re.I)
+                      r"(?:(?:towns?|villages?|city|cities|areas?|district|camps?)\s+of\s+)?"
+                      + _ARTICLE + "$", re.I)
+_FROM_PREP = re.compile(r"\b(?:from|out\s+of|left|leave|leaving|exited|fled)\s+(?:<\w+>)?"
+                        r"(?:the\s+)?(?:(?:towns?|villages?|city|areas?)\s+of\s+)?"
+                        + _ARTICLE + "$", re.I)
 _WHO = re.compile(r"\b(civilians|fighters|militants|rebels|families|wounded|injured|sick|"
                   r"residents|people|gunmen|insurgents|women|children)\b", re.I)
 _PEOPLE = re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d+)\s+(?:\w+\s+){0,2}?(people|persons|civilians|"
@@ -192,16 +206,20 @@ _PEOPLE = re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d+)\s+(?:\w+\s+){0,2}?(people|pers
 _BUSES = re.compile(r"\b(\d{1,3}(?:,\d{3})*|\d+)\s+(?:\w+\s+)?buses\b", re.I)
 
 _AGREE = re.compile(r"\b(agreed\s+(?:to|on|upon)|agreement\s+(?:was\s+|has\s+been\s+)?"
-                    r"(?:reached|signed|struck|concluded)|deal\s+(?:was\s+|has\s+been\s+)?"
-                    r"(?:reached|signed|struck|concluded)|(?:reached|signed|struck)\s+"
+                    r"(?:reached|signed|struck|concluded|announced)|deal\s+(?:was\s+|has\s+been\s+)?"
+                    r"(?:reached|signed|struck|concluded|announced)|(?:reached|signed|struck)\s+"
                     r"(?:an?\s+)?(?:agreement|deal))\b", re.I)
 _AGREE_WORD = re.compile(r"\b(agreement|deal|reconciliation|settlement)\b", re.I)
 _TERMS = re.compile(r"\b(safe\s+passage|lay\s+down\s+(?:their\s+)?arms|hand\s+over\s+"
                     r"(?:their\s+)?(?:heavy\s+)?weapons|exchange\s+of\s+prisoners|prisoner\s+"
                     r"exchange|pardon\w*|evacuat\w+|ceasefire|settle\w*\s+(?:of\s+)?(?:the\s+)?"
                     r"legal\s+status)\b", re.I)
+_LOCATIVE = re.compile(r"\b(?:in|for|of|over|from|at)\s+(?:the\s+)?(?:\w+\s+)?" + _ARTICLE + "$",
+                       re.I)
 _NEGOTIATE = re.compile(r"\b(negotiations?|talks)\s+(?:on|over|about|for|in|regarding)\s+"
                         r"(?:the\s+(?:fate|future|status)\s+of\s+)?$", re.I)
+_BEARING = re.compile(r"\b(?:north|south|east|west)(?:[\s-]?(?:east|west))?(?:ern)?\s+of\s+$"
+                      r"|\bkm\s+(?:\w+\s+)?(?:of|from)\s+$", re.I)
 _PEOPLE_NOUN = re.compile(r"^['\u2019]?s?\s*(elders|residents|natives|fighters|militants|"
                           r"council|committee|representatives|notables|people|rebels|group|"
                           r"factions?|brigade|battalion|front|officials|dignitaries)\b", re.I)
@@ -302,8 +320,12 @@ def _claim(report: Report, ctx: _Ctx, kind: str, localities: Sequence[str],
 # ---------------------------------------------------------------------------- control
 
 def _is_modifier(ctx: _Ctx, end: int) -> bool:
-    """True when the place at ``ctx.text[..end]`` qualifies people ("Douma elders")."""
-    return bool(_PEOPLE_NOUN.match(ctx.text[end:]))
+    """True when the place ending at ``end`` qualifies people ("Douma elders") or only gives
+    a bearing ("north-east of Damascus"): it names who or where from, not the claim's place."""
+    if _PEOPLE_NOUN.match(ctx.text[end:]):
+        return True
+    start = next((s for _p, s, e in ctx.places if e == end), end)
+    return bool(_BEARING.search(ctx.text[max(0, start - 30):start]))
 
 
 def _faction_before(ctx: _Ctx, pos: int, *, within: int = 200) -> str | None:
@@ -318,16 +340,41 @@ def _faction_after(ctx: _Ctx, pos: int, *, within: int = 25) -> str | None:
     return None
 
 
-def _places_in_clause(ctx: _Ctx, pos: int) -> list[str]:
-    """Places from ``pos`` to the end of the clause (an object list: "A, B and C")."""
-    stop = _CLAUSE_BREAK.search(ctx.text, pos)
-    end = stop.start() if stop else len(ctx.text)
-    return [pid for pid, s, e in ctx.places if pos <= s and e <= end and not _is_modifier(ctx, e)]
+def _object_places(ctx: _Ctx, pos: int) -> list[str]:
+    """The places right after a verb: "captured (the villages of) A, B and C".
+
+    The first place must follow within a few words; the list goes on only through list
+    separators (", ", "and", "the entrance of"), so "seized A, cutting the road to B" is A.
+    """
+    out: list[str] = []
+    cursor = pos
+    for pid, s, e in ctx.places:
+        if s < cursor:
+            continue
+        gap = ctx.text[cursor:s]
+        pattern = _OBJECT_LEAD if not out else _LIST_GAP
+        if not pattern.fullmatch(gap) or _is_modifier(ctx, e):
+            break
+        out.append(pid)
+        cursor = e
+    return out
 
 
 def _government(dataset: Dataset) -> str | None:
     gov = [f.id for f in dataset.factions if f.side == "government"]
     return gov[0] if len(gov) == 1 else None
+
+
+def _holder_fallback(ctx: _Ctx, pos: int, previous: list[_Ctx], dataset: Dataset
+                     ) -> tuple[str | None, _Ctx | None]:
+    """Who acts when no faction is named before the verb: "the army"/"troops" (the dataset's
+    one government faction), else the last faction of the sentences just before."""
+    if _GENERIC_GOVERNMENT.search(ctx.text, 0, pos):
+        return _government(dataset), None
+    for prev in reversed(previous):
+        if prev.factions:
+            return prev.factions[-1][0], prev
+    return None, None
 
 
 def _context_place(previous: list[_Ctx]) -> tuple[str, _Ctx] | None:
@@ -376,12 +423,17 @@ def _control_claims(report: Report, ctx: _Ctx, previous: list[_Ctx], dataset: Da
     for m in _ACTIVE.finditer(ctx.text):
         verb = _verb(m.group(1))
         holder = _faction_before(ctx, m.start())
-        places = _places_in_clause(ctx, m.end())
-        if verb == "entered":
-            places = places[:1]
+        places = _object_places(ctx, m.end())
+        context = None
+        if holder is None and places:
+            holder, context = _holder_fallback(ctx, m.start(), previous, dataset)
+        if verb == "entered":  # "entered X", "entered the town of X": not "entered talks"
+            places = [pid for pid, s, _e in ctx.places if s >= m.end() and _ENTERED_OBJECT
+                      .fullmatch(ctx.text[m.end():s])][:1]
         if holder is None and verb == "liberated":
             holder = _government(dataset)
-        add(places, holder, verb)
+        add(places, holder, verb, confidence=BASE_CONFIDENCE - (
+            CONTEXT_PENALTY if context is not None else 0.0))
     # "X was captured (by Y)", "... after they had been liberated"
     for m in _PASSIVE.finditer(ctx.text):
         verb = _verb(m.group(1))
@@ -489,6 +541,9 @@ def _evacuation_claims(report: Report, ctx: _Ctx, previous: list[_Ctx]) -> list[
         return []
     origin = [p for p, s, _e in ctx.places
               if _FROM_PREP.search(_list_lead(ctx, s)) and p not in to]
+    if not origin:  # "fighters stranded in Douma left for Idlib"
+        origin = [p for p, _s, e in ctx.places
+                  if e <= verb.start() and p not in to and not _is_modifier(ctx, e)][-1:]
     context = None
     if not origin:
         found = _context_place(previous)
@@ -514,7 +569,7 @@ def _list_lead(ctx: _Ctx, start: int) -> str:
     lead_end = start
     for pid_start in sorted((s for _p, s, _e in ctx.places if s <= start), reverse=True):
         between = ctx.text[_end_of(ctx, pid_start):lead_end] if pid_start != start else ""
-        if pid_start != start and not re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*", between):
+        if pid_start != start and not _LIST_GAP.fullmatch(between):
             break
         lead_end = pid_start
     return ctx.text[max(0, lead_end - 50):lead_end]
@@ -529,8 +584,7 @@ def _end_of(ctx: _Ctx, start: int) -> int:
 def _agreement_claims(report: Report, ctx: _Ctx) -> list[Claim]:
     out: list[Claim] = []
     places = [p for p, s, e in ctx.places if not _is_modifier(ctx, e)
-              and re.search(r"\b(?:in|for|of|over|from|at)\s+(?:the\s+)?(?:\w+\s+)?$",
-                            ctx.text[max(0, s - 25):s], re.I)]
+              and _LOCATIVE.search(_list_lead(ctx, s))]
     factions = [f for f, _s, _e in ctx.factions]
     agree = _AGREE.search(ctx.text)
     if agree and places:

@@ -51,6 +51,9 @@ class IngestedReport:
 def ingest_report(report: Report, *, dataset: Dataset, index: MentionIndex) -> IngestedReport:
     """Find the places, factions and claims of one parsed report.
 
+    Place mentions that fall inside a faction's name are dropped (the "Sham" of
+    "Ahrar al-Sham" is not Damascus).
+
     Parameters
     ----------
     report : Report
@@ -64,8 +67,10 @@ def ingest_report(report: Report, *, dataset: Dataset, index: MentionIndex) -> I
     -------
     IngestedReport
     """
-    mentions = tuple(find_mentions(report.text, index))
     factions = tuple(find_factions(report.text, dataset.factions))
+    # A place name inside a faction's name ("Ahrar al-Sham", "Jaysh al-Islam") is not a place.
+    mentions = tuple(m for m in find_mentions(report.text, index)
+                     if not any(f.start <= m.start and m.end <= f.end for f in factions))
     claims = tuple(extract_claims(report, mentions, factions, dataset=dataset))
     candidates = tuple(candidate_places(report.text, index))
     return IngestedReport(report, mentions, factions, claims, candidates)
