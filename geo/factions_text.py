@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from geo.model import Faction
 from geo.normalize import skeleton, skeleton_text
 
+# The loose form drops the article: "al-Rahman Legion" is found from "Rahman"; take it back.
+_LEADING_ARTICLE = re.compile(r"(?<![A-Za-z])(?:al|el)-$", re.I)
+
 
 @dataclass(frozen=True)
 class FactionMention:
@@ -95,7 +98,8 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
         end += 1
     while start > 0 and text[start - 1].isalnum():
         start -= 1
-    return start, end
+    article = _LEADING_ARTICLE.search(text, max(0, start - 4), start)
+    return (article.start() if article else start), end
 
 
 def _without_overlaps(found: list[FactionMention]) -> list[FactionMention]:
