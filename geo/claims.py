@@ -47,10 +47,14 @@ HEDGE_PENALTY = 0.1
 class MentionLike(Protocol):
     """What claims need of a place mention (``geo.mentions.Mention`` fits)."""
 
-    locality_id: str
-    surface: str
-    start: int
-    end: int
+    @property
+    def locality_id(self) -> str: ...
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -116,14 +120,14 @@ def resolve_date(text: str, report_date: dt.date) -> tuple[dt.date, str, str]:
                 return day, "explicit", ""
     if _YESTERDAY.search(text):
         return report_date - dt.timedelta(days=1), "yesterday", ""
-    match = _WEEKDAY.search(text)
-    if match:
-        wanted = _WEEKDAYS.index(match.group(1).lower())
+    weekday = _WEEKDAY.search(text)
+    if weekday:
+        wanted = _WEEKDAYS.index(weekday.group(1).lower())
         back = (report_date.weekday() - wanted) % 7  # the report's own weekday: that day
         return report_date - dt.timedelta(days=back), "weekday", ""
-    match = _VAGUE.search(text)
-    if match:
-        return report_date, "vague", (f"the text says '{match.group(1)}': the report date "
+    vague = _VAGUE.search(text)
+    if vague:
+        return report_date, "vague", (f"the text says '{vague.group(1)}': the report date "
                                       f"{report_date} is an upper bound, not the event date")
     return report_date, "report", ""
 
