@@ -168,11 +168,7 @@ def append_csv_rows(path: Path | str, header: Sequence[str], rows: Sequence[dict
     """
     target = Path(path)
     with locked(target):
-        try:
-            columns = _header_of(target) or list(header)
-            current = read_csv_rows(target, header)
-        except (OSError, UnicodeDecodeError, csv.Error) as exc:
-            raise WriteError(f"{target}: cannot read the file ({exc}); not written") from exc
+        columns, current = _read_table(target, header)
         if check is not None:
             check(current)
         keys = [sort_key(r) for r in current] if sort_key is not None else []
@@ -198,12 +194,16 @@ def rewrite_csv(path: Path | str, header: Sequence[str],
     """
     target = Path(path)
     with locked(target):
-        try:
-            columns = _header_of(target) or list(header)
-            current = read_csv_rows(target, header)
-        except (OSError, UnicodeDecodeError, csv.Error) as exc:
-            raise WriteError(f"{target}: cannot read the file ({exc}); not written") from exc
+        columns, current = _read_table(target, header)
         atomic_write_text(target, render_csv(columns, change(current)))
+
+
+def _read_table(target: Path, header: Sequence[str]) -> tuple[list[str], list[dict[str, str]]]:
+    """The file's columns (``header`` for a new file) and rows; WriteError if unreadable."""
+    try:
+        return _header_of(target) or list(header), read_csv_rows(target, header)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise WriteError(f"{target}: cannot read the file ({exc}); not written") from exc
 
 
 def _header_of(path: Path) -> list[str]:

@@ -1,4 +1,4 @@
-"""Reading report files: dates from headers, front matter and file names; broken files; sentences."""
+"""Reading report files: dates from headers, front matter, file names; broken files; sentences."""
 
 from __future__ import annotations
 
