@@ -75,6 +75,12 @@ def _step(direction: int) -> None:
     ss.day = step_change(ss.day, changes, direction) or ss.day
 
 
+def _toggle_play() -> None:
+    ss.playing = not ss.playing
+    if ss.playing and ss.day >= end:
+        ss.day = start
+
+
 def _fit(routes: bool) -> None:
     box = routes_bounds(ds.routes, ds.localities) if routes else None
     n = (ss.view or {}).get("n", 0) + 1  # nudge so that the same view can be asked twice
@@ -87,11 +93,9 @@ def _fit(routes: bool) -> None:
 
 with st.sidebar:
     st.markdown(f"**{md_escape(ds.meta.name)}**")
+    st.button("⏸ Pause" if ss.playing else "▶ Play", key="play", width="stretch",
+              on_click=_toggle_play)
     playing = ss.playing
-    if st.button("⏸ Pause" if playing else "▶ Play", key="play", width="stretch"):
-        ss.playing = playing = not playing
-        if playing and ss.day >= end:
-            ss.day = start
     speed = st.selectbox("Playback speed", list(SPEEDS), index=1, key="speed")
     st.markdown("**Layers**")
     show_front = st.checkbox("Frontlines", value=True, key="show_front")

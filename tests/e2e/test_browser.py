@@ -1,0 +1,148 @@
+"""The app in headless Chromium: offline map, slider, playback, clicks, downloads, shared links."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from geo.atlas import Atlas, load_atlas
+from geo.excerpts import excerpt_counts
+from tests.e2e.conftest import ROOT, App
+
+pytestmark = pytest.mark.browser
+
+
+@cache
+def atlas() -> Atlas:
+    return load_atlas(ROOT / "data")
+
+
+def test_map_renders_offline_with_polygons_and_towns(app: App) -> None:
+    app.open()
+    kinds = [f["kind"] for f in app.features()]
+    territory = [loc for loc in atlas().dataset.localities if loc.territory]
+    assert kinds.count("control") >= 2
+    assert kinds.count("locality") == len(territory)
+    assert kinds.count("frontline") >= 1
+    app.page.wait_for_timeout(500)  # let late asset requests show up
+    assert app.rec.requests, "no request recorded"
+    assert app.rec.foreign_requests() == []
+    assert app.rec.errors == []
+    print(f"\nfirst drawn map after {app.first_map_s:.2f} s")
+
+
+def test_slider_changes_colours_and_keeps_the_view(app: App) -> None:
+    app.open("?date=2018-02-18")
+    app.frame().evaluate("() => { window.map.setView([33.56, 36.38], 13, {animate: false}); }")
+    view = app.view()
+    before = app.colours()
+    thumb = app.page.locator('[data-testid="stSlider"] input[type="range"]')
+    thumb.focus()
+    timings = []
+    for key in ["End", "Home"] * 3 + ["End"]:  # start and end of the period differ everywhere
+        groups = app.groups()
+        t0 = app.page.evaluate("performance.now()")
+        thumb.press(key)
+        app.wait_map_update(groups)
+        timings.append(app.page.evaluate("performance.now()") - t0)
+    app.page.wait_for_timeout(300)
+    after = app.colours()
+    assert after != before
+    assert app.view() == view
+    assert app.slider_value() == "2018-04-14"
+    print(f"\nslider -> map: median {statistics.median(timings):.0f} ms, "
+          f"max {max(timings):.0f} ms over {len(timings)} moves")
+
+
+def test_play_advances_the_date(app: App) -> None:
+    app.open("?date=2018-03-01")
+    app.page.get_by_role("button", name="▶ Play").click()
+    app.page.wait_for_function(
+        """() => { const s = document.querySelector('[data-testid="stSlider"] input[type="range"]');
+                   return s && s.getAttribute('aria-valuetext') > '2018-03-02'; }""",
+        timeout=15_000)
+    app.page.get_by_role("button", name="⏸ Pause").click()
+    assert app.slider_value() > "2018-03-02"
+
+
+def test_change_buttons_land_on_change_dates(app: App) -> None:
+    changes = [d.isoformat() for d in atlas().change_dates()]
+    app.open("?date=2018-02-18")
+    seen = []
+    for _ in range(2):
+        app.page.get_by_role("button", name="change ▶").click()
+        app.page.wait_for_function(
+            f"""() => document.querySelector('[data-testid="stSlider"] input[type="range"]')
+                     .getAttribute('aria-valuetext') > '{seen[-1] if seen else '2018-02-18'}'""")
+        seen.append(app.slider_value())
+    assert seen == changes[:2]
+    app.page.get_by_role("button", name="◀ change").click()
+    app.page.wait_for_function(
+        f"""() => document.querySelector('[data-testid="stSlider"] input[type="range"]')
+                 .getAttribute('aria-valuetext') === '{changes[0]}'""")
+
+
+def test_clicking_douma_shows_the_seed_excerpt(app: App) -> None:
+    app.open("?date=2018-03-22")
+    app.click_locality("douma")
+    excerpt = app.page.get_by_text("Report excerpts")
+    excerpt.wait_for(timeout=15_000)
+    text = app.panel_text()
+    assert "Douma" in text
+    assert "Jaysh al-Islam representatives and Douma elders" in text
+    app.page.wait_for_url("**town=douma**", timeout=10_000)
+
+
+def test_clicking_a_town_without_excerpts_shows_its_history(app: App) -> None:
+    counts = excerpt_counts(ROOT / "seeds", atlas().dataset)
+    town = next(loc for loc in atlas().dataset.localities
+                if loc.territory and loc.id not in counts and len(atlas().history(loc.id)) > 1)
+    app.open("?date=2018-04-14")
+    app.click_locality(town.id)
+    app.page.get_by_text("Control history").wait_for(timeout=15_000)
+    text = app.panel_text()
+    assert town.name in text and "Report excerpts" not in text
+    assert atlas().history(town.id)[-1].date.isoformat() in text
+
+
+def test_downloaded_snapshot_equals_the_cli(app: App, tmp_path: Path) -> None:
+    app.open("?date=2018-03-22")
+    with app.page.expect_download() as dl:
+        app.page.get_by_role("button", name="Download snapshot GeoJSON").click()
+    got = Path(dl.value.path()).read_bytes()
+    cli = subprocess.run([sys.executable, "-m", "geo", "snapshot", "--date", "2018-03-22"],
+                         cwd=ROOT, capture_output=True, check=True).stdout
+    assert got == cli
+    assert json.loads(got)["date"] == "2018-03-22"
+
+
+def test_shared_link_restores_date_and_town(app: App) -> None:
+    day = dt.date(2018, 3, 10)
+    app.open(f"?date={day.isoformat()}&town=harasta")
+    assert app.slider_value() == day.isoformat()
+    snap = atlas().snapshot(day)
+    expected = {f["properties"]["id"]: f["properties"]["color"] for f in snap["features"]
+                if f["properties"]["kind"] == "locality"}
+    assert app.colours() == expected
+    app.page.get_by_role("heading", name="Harasta").wait_for(timeout=15_000)
+
+
+def test_no_console_errors_through_a_session(app: App) -> None:
+    app.open("?date=2018-03-01&town=douma")
+    groups = app.groups()
+    app.page.get_by_role("button", name="change ▶").click()
+    app.wait_map_update(groups)
+    app.click_locality("harasta")
+    app.page.get_by_role("heading", name="Harasta").wait_for(timeout=15_000)
+    app.page.get_by_text("Evacuation routes").click()  # toggle a layer off and on
+    app.page.get_by_text("Evacuation routes").click()
+    app.page.wait_for_timeout(500)
+    assert app.rec.errors == []
+    assert app.rec.foreign_requests() == []
