@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,11 @@ from geo.dataset import load_dataset
 from geo.model import ControlChange, Dataset
 from geo.snapshot import (
     Feature,
+    LocalityTable,
     control_features,
     corridor_feature,
     corridor_status,
     feature_collection,
-    locality_feature,
     route_feature,
 )
 from geo.territory import ControlGeometry, Tessellation
@@ -91,22 +92,24 @@ class Atlas:
             An RFC 7946 FeatureCollection in WGS 84 lon/lat, with foreign members ``date``
             and ``dataset``; features of kinds control, frontline, locality, corridor, route.
         """
-        counts = excerpt_counts or {}
+        prep = self._prepared
         state, since = self.timeline.state(day)
         geometry = self.tessellation.control(self.tessellation.cell_holders(state))
         fac_ids = self.timeline.faction_ids
-        by_faction: dict[int, list[str]] = {}
-        for lid, f in zip(self.timeline.locality_ids, state.tolist(), strict=True):
-            by_faction.setdefault(int(f), []).append(lid)
+        # locality ids per faction, sorted by id: one stable sort of the id-sorted order
+        ranked = prep.by_id[np.argsort(state[prep.by_id], kind="stable")]
+        held = state[ranked]
+        cuts = np.flatnonzero(np.diff(held)) + 1
+        by_faction: dict[int, list[str]] = {
+            int(held[g[0]]): prep.ids[ranked[g]].tolist()
+            for g in np.split(np.arange(len(held)), cuts) if len(g)}
         features: list[Feature] = control_features(geometry, self.dataset, fac_ids, by_faction)
-        for lid, f, s in zip(self.timeline.locality_ids, state.tolist(), since.tolist(),
-                             strict=True):
-            row = self.timeline.current_row(lid, day)
-            features.append(locality_feature(
-                self.dataset.locality(lid), self.dataset, fac_ids[f] if f >= 0 else None,
-                dt.date.fromordinal(s), int(counts.get(lid, 0)),
-                row.confidence if row else None, bool(row and row.disputed),
-            ))
+        rows = self.timeline.rows_in_force(day)
+        counts = ([int(excerpt_counts.get(lid, 0)) for lid in self.timeline.locality_ids]
+                  if excerpt_counts else itertools.repeat(0, len(state)))
+        features += prep.localities.features(
+            state.tolist(), since.tolist(), counts, prep.row_confidence[rows].tolist(),
+            prep.row_disputed[rows].tolist())
         for corridor in self.dataset.corridors:
             status = corridor_status(corridor, day)
             if status:
@@ -115,6 +118,20 @@ class Atlas:
             if route.start <= day <= route.end:
                 features.append(route_feature(route, self.dataset))
         return feature_collection(self.dataset, day, features)
+
+    @cached_property
+    def _prepared(self) -> _Prepared:
+        """Date-independent lookups for :meth:`snapshot`, made on first use."""
+        ids = np.array(self.timeline.locality_ids, dtype=object)
+        rows = self.timeline.rows
+        return _Prepared(
+            localities=LocalityTable.build(self.dataset, self.timeline.locality_ids,
+                                           self.timeline.faction_ids),
+            ids=ids, by_id=np.argsort(ids.astype(str), kind="stable"),
+            # one extra entry at the end, for index -1 (no row in force)
+            row_confidence=np.array([r.confidence for r in rows] + [None], dtype=object),
+            row_disputed=np.array([r.disputed for r in rows] + [False], dtype=bool),
+        )
 
     # -- whole-period views ----------------------------------------------------------------
 
@@ -179,6 +196,17 @@ class Atlas:
             "valid_to": self.timeline.end.isoformat(),
             "features": features,
         }
+
+
+@dataclass(frozen=True, eq=False)
+class _Prepared:
+    """Lookups an Atlas prepares once for its snapshots."""
+
+    localities: LocalityTable
+    ids: np.ndarray  # territory locality ids (object array), timeline order
+    by_id: np.ndarray  # positions of the ids in sorted id order
+    row_confidence: np.ndarray  # per control row of the timeline, then None
+    row_disputed: np.ndarray  # per control row, then False
 
 
 def load_atlas(data_dir: Path | str) -> Atlas:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -39,13 +41,27 @@ def geometry_json(geom: BaseGeometry) -> dict[str, Any]:
         In WGS 84 lon/lat degrees. GeometryCollections are not allowed by the contract and
         must have been reduced by the caller.
     """
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
+    kind = geom.geom_type
+    if kind == "GeometryCollection":
+        raise ValueError("GeometryCollection is not part of the snapshot contract")
+    if kind in ("Polygon", "MultiPolygon"):
         # snap-round to the output grid (stays valid), then orient exteriors CCW
         geom = shapely.orient_polygons(shapely.set_precision(geom, GRID), exterior_cw=False)
-    mapping = shapely.geometry.mapping(geom)
-    if geom.geom_type == "GeometryCollection":
-        raise ValueError("GeometryCollection is not part of the snapshot contract")
-    return {"type": mapping["type"], "coordinates": _round(mapping["coordinates"])}
+        kind = geom.geom_type
+    if geom.is_empty or shapely.has_z(geom):
+        mapping = shapely.geometry.mapping(geom)
+        return {"type": mapping["type"], "coordinates": _round(mapping["coordinates"])}
+    return {"type": kind, "coordinates": _nested_coordinates(geom)}
+
+
+def _nested_coordinates(geom: BaseGeometry) -> list[Any]:
+    """GeoJSON ``coordinates`` of a 2D geometry, rounded in one numpy pass (no recursion)."""
+    _, coords, offsets = shapely.to_ragged_array([geom])
+    level: list[Any] = np.round(coords, COORD_DECIMALS).tolist()
+    for off in offsets:  # innermost (rings, lines) first, then parts, then the geometry
+        bounds = off.tolist()
+        level = [level[a:b] for a, b in itertools.pairwise(bounds)]
+    return level[0]
 
 
 def _path_line(path: Sequence[str], dataset: Dataset) -> dict[str, Any]:
@@ -152,6 +168,74 @@ def locality_feature(
             "placement": loc.placement, "precision_m": loc.precision_m,
         },
     }
+
+
+@dataclass(frozen=True)
+class LocalityTable:
+    """The date-independent parts of the locality features, prepared once per dataset.
+
+    :meth:`features` then builds every locality feature of a date in one pass, with the same
+    content as :func:`locality_feature` called for each locality.
+    """
+
+    static: tuple[tuple[Any, ...], ...]  # per locality: id, name, alt names, kind, lon, lat, ...
+    factions: tuple[tuple[str | None, str | None, str | None], ...]  # id, name, colour; last: none
+    first_ordinal: int
+    days_iso: tuple[str, ...]  # ISO text of each day from first_ordinal on
+
+    @classmethod
+    def build(cls, dataset: Dataset, locality_ids: Sequence[str],
+              faction_ids: Sequence[str]) -> LocalityTable:
+        """Prepare the localities ``locality_ids`` and factions ``faction_ids`` (index order)."""
+        static = []
+        for lid in locality_ids:
+            loc = dataset.locality(lid)
+            static.append((loc.id, loc.name, loc.alt_names, loc.kind,
+                           round(loc.lon, COORD_DECIMALS), round(loc.lat, COORD_DECIMALS),
+                           loc.placement, loc.precision_m))
+        facs = [(f.id, f.name, f.color) for f in map(dataset.faction, faction_ids)]
+        start, end = dataset.meta.start, dataset.meta.end
+        days = tuple((start + dt.timedelta(days=i)).isoformat()
+                     for i in range((end - start).days + 1))
+        return cls(tuple(static), (*facs, (None, None, None)), start.toordinal(), days)
+
+    def features(self, holder: Sequence[int], since_ordinal: Sequence[int],
+                 excerpts: Sequence[int], confidence: Sequence[str | None],
+                 disputed: Sequence[bool]) -> list[Feature]:
+        """Locality features (kind ``locality``), one per prepared locality, in order.
+
+        Parameters
+        ----------
+        holder : sequence of int
+            Faction index per locality (-1: nobody).
+        since_ordinal : sequence of int
+            Proleptic Gregorian ordinal of the day the holding began, within the period.
+        excerpts : sequence of int
+            Number of report excerpts per locality.
+        confidence : sequence of str or None
+            Confidence of the control row in force (None: no row).
+        disputed : sequence of bool
+            Whether sources give other dates for that row.
+        """
+        facs, days, first = self.factions, self.days_iso, self.first_ordinal
+        out: list[Feature] = []
+        append = out.append
+        for (lid, name, alts, kind, lon, lat, placement, prec), f, s, n, c, d in zip(
+                self.static, holder, since_ordinal, excerpts, confidence, disputed,
+                strict=True):
+            fid, fname, color = facs[f]
+            append({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "kind": "locality", "id": lid, "name": name, "alt_names": list(alts),
+                    "locality_kind": kind, "faction": fid, "faction_name": fname,
+                    "color": color, "since": days[s - first], "excerpts": n,
+                    "confidence": c, "disputed": d, "placement": placement,
+                    "precision_m": prec,
+                },
+            })
+        return out
 
 
 def feature_collection(dataset: Dataset, day: dt.date, features: list[Feature]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,12 @@ _CHECKPOINT_EVERY = 256
 
 def _ordinal(day: dt.date) -> int:
     return day.toordinal()
+
+
+def _last_of_each(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys of a window and the position of each one's last occurrence in it."""
+    uniq, rev_first = np.unique(keys[::-1], return_index=True)
+    return uniq, (len(keys) - 1) - rev_first
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +59,10 @@ class Timeline:
     _events: tuple[Event, ...]
     _loc_index: dict[str, int]
     _fac_index: dict[str, int]
+    rows: tuple[ControlChange, ...]  # every control row, by (date, line)
+    _row_day: np.ndarray  # ordinal day of each row
+    _row_loc: np.ndarray
+    _row_ck: np.ndarray  # (n_checkpoints, n_localities): row in force after k*256 rows
 
     @classmethod
     def build(cls, dataset: Dataset) -> Timeline:
@@ -102,6 +113,15 @@ class Timeline:
         if not initial_done:
             ck_state.append(initial.copy())
             ck_since.append(since.copy())
+        row_day = np.asarray([_ordinal(c.date) for c in rows], dtype=np.int32)
+        row_loc = np.asarray([loc_index[c.locality] for c in rows], dtype=np.int32)
+        row_ck = [np.full(len(loc_ids), -1, dtype=np.int32)]
+        for k in range(0, len(rows), _CHECKPOINT_EVERY):
+            nxt = row_ck[-1].copy()
+            stop = min(len(rows), k + _CHECKPOINT_EVERY)
+            where, last = _last_of_each(row_loc[k:stop])
+            nxt[where] = k + last
+            row_ck.append(nxt)
         return cls(
             locality_ids=loc_ids, faction_ids=fac_ids, start=start, end=dataset.meta.end,
             _initial=initial, _ev_day=np.asarray(days, dtype=np.int32),
@@ -109,6 +129,7 @@ class Timeline:
             _ck_state=np.stack(ck_state), _ck_since=np.stack(ck_since),
             _history={k: tuple(v) for k, v in history.items()},
             _events=tuple(dataset.events), _loc_index=loc_index, _fac_index=fac_index,
+            rows=tuple(rows), _row_day=row_day, _row_loc=row_loc, _row_ck=np.stack(row_ck),
         )
 
     def check_date(self, day: dt.date) -> None:
@@ -136,13 +157,31 @@ class Timeline:
         since = self._ck_since[k].copy()
         lo = k * _CHECKPOINT_EVERY
         if n > lo:
-            loc = self._ev_loc[lo:n]
-            # keep the last change of each locality in this window
-            rev_unique, rev_first = np.unique(loc[::-1], return_index=True)
-            last = (n - lo - 1) - rev_first
-            state[rev_unique] = self._ev_fac[lo:n][last]
-            since[rev_unique] = self._ev_day[lo:n][last]
+            where, last = _last_of_each(self._ev_loc[lo:n])
+            state[where] = self._ev_fac[lo:n][last]
+            since[where] = self._ev_day[lo:n][last]
         return state, since
+
+    def rows_in_force(self, day: dt.date) -> np.ndarray:
+        """Index into :attr:`rows` of the control row in force for each locality on ``day``.
+
+        The row in force is the latest row dated on or before ``day`` (a confirmation by the
+        same holder counts), as :meth:`current_row` gives for one locality.
+
+        Returns
+        -------
+        numpy int32 array
+            One entry per ``locality_ids`` item; -1 where no row applies yet.
+        """
+        self.check_date(day)
+        n = int(np.searchsorted(self._row_day, _ordinal(day), side="right"))
+        k = n // _CHECKPOINT_EVERY
+        out = self._row_ck[k].copy()
+        lo = k * _CHECKPOINT_EVERY
+        if n > lo:
+            where, last = _last_of_each(self._row_loc[lo:n])
+            out[where] = lo + last
+        return out
 
     def holder(self, locality_id: str, day: dt.date) -> tuple[str | None, dt.date]:
         """The faction id holding a locality on ``day`` and the date that holding began."""
@@ -167,8 +206,9 @@ class Timeline:
 
     def current_row(self, locality_id: str, day: dt.date) -> ControlChange | None:
         """The control row in force for a locality on ``day`` (the latest on or before it)."""
-        rows = [c for c in self.history(locality_id) if c.date <= day]
-        return rows[-1] if rows else None
+        rows = self.history(locality_id)
+        n = bisect.bisect_right(rows, day, key=lambda c: c.date)
+        return rows[n - 1] if n else None
 
     def events_on(self, day: dt.date) -> tuple[Event, ...]:
         """Non-control events active on ``day`` (``date <= day <= end``)."""
