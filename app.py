@@ -161,10 +161,10 @@ def main_panel() -> None:
             town_panel(loc, day=day, holder=holder, since=since, history=atlas.history(ss.town),
                        excerpts=ex_by_loc.get(ss.town, ()), faction_names=fnames)
     series = loaders.area_series(akey, atlas)
-    st.altair_chart(area_chart(series, {fnames[k]: c for k, c in fcolors.items()}, day),
-                    width="stretch")
+    st.vega_lite_chart(area_chart(series, {fnames[k]: c for k, c in fcolors.items()}, day),
+                       width="stretch")
     d1, d2 = st.columns(2)
-    d1.download_button("Download snapshot GeoJSON", dumps(snap), on_click="ignore",
+    d1.download_button("Download snapshot GeoJSON", lambda: dumps(snap), on_click="ignore",
                        file_name=f"snapshot-{day.isoformat()}.geojson",
                        mime="application/geo+json", key="dl_snapshot")
     d2.download_button("Download whole timeline GeoJSON", on_click="ignore",
