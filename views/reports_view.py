@@ -1,0 +1,427 @@
+"""The Reports page: report list, highlighted text, claims to accept or reject, names, uploads.
+
+Report text is never shown as HTML: it goes through ``views.text.md_escape`` (or widgets that
+show plain text), and highlights are Streamlit's markdown colour directives around escaped
+text. Each analyst's decisions live in ``st.session_state``; accepted claims are written into
+the dataset with ``geo.accept`` (atomic, locked writes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from geo.accept import accept_claim, add_alias, add_locality, citation, confidence_level
+from geo.claims import Claim
+from geo.errors import ClaimError, Problem, ReportError, UnknownIdError, WriteError
+from geo.ingest import IngestedReport, load_seed_reports
+from geo.mentions import MentionIndex
+from geo.model import Dataset
+from geo.reports import Report
+from views.loaders import dir_stamp
+from views.text import md_escape
+from views.uploads import MAX_UPLOAD_MB, accept_upload, safe_filename
+
+DECISIONS = "report_decisions"  # session key: claim key -> {"status", "message", "rows"}
+NAME_RESULTS = "report_name_results"  # session key: report id -> [(ok, message)]
+UPLOAD_RESULT = "report_upload_result"  # session key: (ok, message) of the last upload/paste
+PLACE_COLOR, FACTION_COLOR = "blue", "orange"
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+
+
+# ----------------------------------------------------------------------------- pure helpers
+
+def claim_key(report_id: str, claim: Claim) -> str:
+    """A stable key naming one claim of one report (for decisions and widget keys)."""
+    ident = repr((report_id, claim.type, claim.localities, claim.factions,
+                  claim.date.isoformat(), claim.sentence_index, claim.evidence))
+    return hashlib.sha1(ident.encode("utf-8")).hexdigest()[:16]
+
+
+def claim_in_dataset(claim: Claim, report: Report, dataset: Dataset) -> bool:
+    """True when the dataset already holds this claim as accepted (it cites this sentence).
+
+    A control claim is in when every one of its places has a ``claim`` row on its date citing
+    the report's sentence; another claim when ``events`` has a row of its type and date with
+    that citation. This is how an acceptance is still shown after a restart.
+    """
+    source = citation(report, claim.evidence)
+    if claim.type == "control":
+        rows = {(c.locality, c.date) for c in dataset.control
+                if c.kind == "claim" and c.source == source}
+        return bool(claim.localities) and all((loc, claim.date) in rows
+                                              for loc in claim.localities)
+    return any(e.date == claim.date and e.type == claim.type and e.source == source
+               for e in dataset.events)
+
+
+def written_rows(claim: Claim, report: Report) -> list[dict[str, str]]:
+    """What accepting ``claim`` writes, as rows to show (file, date, places, holder, source)."""
+    source = citation(report, claim.evidence)
+    level = confidence_level(claim.confidence)
+    if claim.type == "control":
+        holder = claim.detail.get("holder") or (claim.factions[0] if claim.factions else "")
+        return [{"file": "control.csv", "date": claim.date.isoformat(), "locality": loc,
+                 "faction": str(holder), "kind": "claim", "confidence": level, "source": source}
+                for loc in claim.localities]
+    return [{"file": "events.csv", "date": claim.date.isoformat(), "type": claim.type,
+             "localities": ";".join(claim.localities), "factions": ";".join(claim.factions),
+             "confidence": level, "source": source}]
+
+
+def report_rows(items: Sequence[IngestedReport]) -> list[dict[str, Any]]:
+    """One table row per report: id, date, source, where the date came from, counts."""
+    return [{"id": it.report.id, "date": it.report.date.isoformat(),
+             "source": it.report.source, "date from": it.report.date_origin,
+             "places": len({m.locality_id for m in it.mentions}),
+             "claims": len(it.claims), "unresolved names": len(it.candidates)}
+            for it in items]
+
+
+def _escape_piece(piece: str) -> str:
+    """``md_escape`` that keeps one space at either end (so highlights stay separate words)."""
+    lead = " " if piece[:1].isspace() else ""
+    trail = " " if piece[-1:].isspace() and piece.strip() else ""
+    return f"{lead}{md_escape(piece)}{trail}"
+
+
+def highlight_report(text: str, places: Sequence[tuple[int, int]],
+                     factions: Sequence[tuple[int, int]]) -> str:
+    """Markdown of a report body with place and faction mentions highlighted, all escaped.
+
+    Parameters
+    ----------
+    text : str
+        The report body (``Report.text``).
+    places, factions : sequence of (start, end)
+        Character offsets into ``text``; overlapping spans keep the first (then the longest).
+
+    Returns
+    -------
+    str
+        Paragraphs separated by blank lines; highlights are ``:blue-background[...]``
+        (places) and ``:orange-background[...]`` (factions) around escaped text, so nothing
+        of the report can become a link, image, HTML or markdown structure.
+    """
+    spans = sorted([(s, e, PLACE_COLOR) for s, e in places]
+                   + [(s, e, FACTION_COLOR) for s, e in factions],
+                   key=lambda t: (t[0], -t[1]))
+    kept: list[tuple[int, int, str]] = []
+    for s, e, colour in spans:
+        if 0 <= s < e <= len(text) and (not kept or s >= kept[-1][1]):
+            kept.append((s, e, colour))
+    blocks: list[tuple[int, int]] = []
+    pos = 0
+    for gap in [*_PARAGRAPH.finditer(text), None]:
+        end = gap.start() if gap else len(text)
+        if text[pos:end].strip():
+            blocks.append((pos, end))
+        pos = gap.end() if gap else end
+    out = []
+    for bs, be in blocks:
+        parts, cur = [], bs
+        for s, e, colour in kept:
+            if s < bs or e > be:
+                continue
+            parts.append(_escape_piece(text[cur:s]))
+            parts.append(f":{colour}-background[{md_escape(text[s:e])}]")
+            cur = e
+        parts.append(_escape_piece(text[cur:be]))
+        out.append("".join(parts).strip())
+    return "\n\n".join(out)
+
+
+def claim_markdown(claim: Claim, place_names: Mapping[str, str],
+                   faction_names: Mapping[str, str]) -> str:
+    """One escaped markdown line describing a claim: type, places, factions, date, confidence."""
+    places = ", ".join(md_escape(place_names.get(i, i)) for i in claim.localities) or "no place"
+    holder = claim.detail.get("holder")
+    parties = ", ".join(md_escape(faction_names.get(f, f)) for f in claim.factions)
+    who = (f" held by **{md_escape(faction_names.get(holder, holder))}**" if holder
+           else (f" · {parties}" if parties else ""))
+    level = confidence_level(claim.confidence)
+    facts = [f"{md_escape(k)} {md_escape(v)}" for k, v in claim.detail.items()
+             if k in ("hours", "who", "people", "buses") and v not in (None, "", [])]
+    if claim.detail.get("to"):
+        facts.append("to " + ", ".join(md_escape(place_names.get(t, t))
+                                       for t in claim.detail["to"]))
+    extra = f" · {'; '.join(facts)}" if facts else ""
+    return (f"**{md_escape(claim.type)}** · {places}{who} · {claim.date.isoformat()} "
+            f"({md_escape(claim.date_origin)}) · confidence {claim.confidence:.2f} "
+            f"({level}){extra}")
+
+
+def slug_id(name: str) -> str:
+    """A locality id proposal for a new name: the lower-case ASCII slug (``ayn-tarma``)."""
+    return safe_filename(name, fallback="").removesuffix(".txt")
+
+
+# ----------------------------------------------------------------------------- loading
+
+@st.cache_resource(max_entries=4, show_spinner="Reading the reports…")
+def _ingested(seeds_dir: str, stamp: tuple, atlas_key: str, _dataset: Dataset
+              ) -> tuple[tuple[IngestedReport, ...], tuple[Problem, ...]]:
+    index = MentionIndex.build(_dataset.localities)
+    items, problems = load_seed_reports(Path(seeds_dir), dataset=_dataset, index=index)
+    return tuple(items), tuple(problems)
+
+
+def load_reports(seeds_dir: Path, atlas_key: str, dataset: Dataset
+                 ) -> tuple[tuple[IngestedReport, ...], tuple[Problem, ...]]:
+    """The ingested reports of ``seeds_dir`` and the broken files' problems (cached).
+
+    The cache key is the folder's file names, sizes and mtimes plus the dataset's key, so a new
+    report or a new alias is picked up on the next rerun. Shared by all sessions: read-only.
+    """
+    folder = Path(seeds_dir)
+    return _ingested(str(folder.resolve()), dir_stamp(folder), atlas_key, dataset)
+
+
+# ----------------------------------------------------------------------------- callbacks
+
+def _decide_accept(key: str, claim: Claim, report: Report, data_dir: str,
+                   dataset: Dataset) -> None:
+    decisions = st.session_state.setdefault(DECISIONS, {})
+    try:
+        accept_claim(data_dir, claim, report, dataset=dataset)
+    except ClaimError as exc:
+        decisions[key] = {"status": "refused", "message": f"Not written: {exc}"}
+    except WriteError as exc:
+        decisions[key] = {"status": "failed", "message": f"Not written: {exc}"}
+    else:
+        decisions[key] = {"status": "accepted", "rows": written_rows(claim, report),
+                          "message": "Accepted: written into the dataset."}
+
+
+def _decide_reject(key: str) -> None:
+    st.session_state.setdefault(DECISIONS, {})[key] = {
+        "status": "rejected", "message": "Rejected: nothing written."}
+
+
+def _undo(key: str) -> None:
+    st.session_state.setdefault(DECISIONS, {}).pop(key, None)
+
+
+def _note(report_id: str, ok: bool, message: str) -> None:
+    st.session_state.setdefault(NAME_RESULTS, {}).setdefault(report_id, []).append((ok, message))
+
+
+def _add_alias(report_id: str, wkey: str, name: str, data_dir: str) -> None:
+    loc = st.session_state.get(f"{wkey}-alias-of")
+    if not loc:
+        _note(report_id, False, f"Choose the locality that {name!r} names.")
+        return
+    try:
+        add_alias(data_dir, loc, name)
+    except (ClaimError, UnknownIdError, WriteError) as exc:
+        _note(report_id, False, f"Not written: {exc}")
+    else:
+        _note(report_id, True, f"{name!r} added as a spelling of {loc}.")
+
+
+def _add_locality(report_id: str, wkey: str, data_dir: str) -> None:
+    ss = st.session_state
+    lat, lon = ss.get(f"{wkey}-lat"), ss.get(f"{wkey}-lon")
+    if lat is None or lon is None:
+        _note(report_id, False, "A new locality needs its latitude and longitude.")
+        return
+    try:
+        add_locality(data_dir, id=str(ss.get(f"{wkey}-id", "")).strip(),
+                     name=str(ss.get(f"{wkey}-name", "")), lat=float(lat), lon=float(lon),
+                     source=str(ss.get(f"{wkey}-source", "")),
+                     kind=str(ss.get(f"{wkey}-kind", "town")))
+    except (ClaimError, WriteError) as exc:
+        _note(report_id, False, f"Not written: {exc}")
+    else:
+        _note(report_id, True, f"Locality {ss.get(f'{wkey}-id')!r} added (territory=0).")
+
+
+def _save(seeds_dir: str, kind: str) -> None:
+    ss = st.session_state
+    if kind == "upload":
+        upload = ss.get("upload_file")
+        if upload is None:
+            ss[UPLOAD_RESULT] = (False, "Choose a file to upload first.")
+            return
+        name, data, day = upload.name, upload.getvalue(), ss.get("upload_date")
+    else:
+        text = str(ss.get("paste_text") or "")
+        name = str(ss.get("paste_title") or "").strip() or "pasted report"
+        data, day = text.encode("utf-8"), ss.get("paste_date")
+        name = name if name.lower().endswith((".txt", ".md")) else f"{name}.txt"
+    try:
+        path, report = accept_upload(seeds_dir, name, data, date=day)
+    except ReportError as exc:
+        ss[UPLOAD_RESULT] = (False, f"Not saved: {exc.problem}")
+    except WriteError as exc:
+        ss[UPLOAD_RESULT] = (False, f"Not saved: {exc}")
+    else:
+        ss[UPLOAD_RESULT] = (True, f"Saved as {path.name}: report {report.id} of "
+                                   f"{report.date.isoformat()} (date from {report.date_origin}).")
+        ss["report"] = report.id
+
+
+# ----------------------------------------------------------------------------- rendering
+
+def render_problems(problems: Sequence[Problem]) -> None:
+    """List broken report files as ``file:line: message`` (escaped)."""
+    if problems:
+        st.warning("Some report files cannot be read and are left out:\n\n"
+                   + "\n".join(f"- {md_escape(p)}" for p in problems))
+
+
+def render_report_text(item: IngestedReport) -> None:
+    """The report's header and body with place and faction mentions highlighted."""
+    r = item.report
+    st.markdown(f"#### {md_escape(r.title or r.id)}")
+    st.caption(f"{r.date.isoformat()} (date from {md_escape(r.date_origin)}) · "
+               f"{md_escape(r.source or 'no source given')} · {md_escape(Path(r.path).name)}")
+    st.caption(f":{PLACE_COLOR}-background[places] and :{FACTION_COLOR}-background[factions] "
+               "are highlighted")
+    with st.container(border=True, height=560):
+        st.markdown(highlight_report(r.text, [(m.start, m.end) for m in item.mentions],
+                                     [(f.start, f.end) for f in item.factions]))
+
+
+def render_claims(item: IngestedReport, *, dataset: Dataset, data_dir: Path,
+                  writable: bool) -> None:
+    """The proposed claims with Accept / Reject per claim and the outcome of each decision."""
+    report = item.report
+    place_names = {loc.id: loc.name for loc in dataset.localities}
+    faction_names = {f.id: f.name for f in dataset.factions}
+    decisions = st.session_state.setdefault(DECISIONS, {})
+    st.markdown(f"#### Proposed claims ({len(item.claims)})")
+    if not item.claims:
+        st.caption("No claim found in this report.")
+    for n, claim in enumerate(item.claims):
+        key = claim_key(report.id, claim)
+        decision = decisions.get(key)
+        if decision is None and claim_in_dataset(claim, report, dataset):
+            decision = {"status": "accepted", "message": "Accepted: already in the dataset."}
+        with st.container(border=True, key=f"claim-{n}"):
+            st.markdown(claim_markdown(claim, place_names, faction_names))
+            st.caption(f"Evidence: “{md_escape(claim.evidence)}”")
+            note = claim.detail.get("date_note")
+            if note:
+                st.caption(f"Date: {md_escape(note)}")
+            if decision is None:
+                c1, c2 = st.columns(2)
+                c1.button("Accept", key=f"accept-{key}", type="primary", disabled=not writable,
+                          on_click=_decide_accept,
+                          args=(key, claim, report, str(data_dir), dataset))
+                c2.button("Reject", key=f"reject-{key}", on_click=_decide_reject, args=(key,))
+                continue
+            status = decision["status"]
+            if status == "accepted":
+                st.success(md_escape(decision["message"]))
+                rows = decision.get("rows") or written_rows(claim, report)
+                st.dataframe(rows, hide_index=True, width="stretch")
+            elif status == "rejected":
+                st.info(md_escape(decision["message"]))
+                st.button("Undo", key=f"undo-{key}", on_click=_undo, args=(key,))
+            else:
+                st.error(md_escape(decision["message"]))
+                st.button("Dismiss", key=f"undo-{key}", on_click=_undo, args=(key,))
+
+
+def render_candidates(item: IngestedReport, *, dataset: Dataset, data_dir: Path,
+                      writable: bool) -> None:
+    """Unresolved place-like names, each with forms to add it as an alias or a new locality."""
+    report = item.report
+    st.markdown(f"#### Unresolved place names ({len(item.candidates)})")
+    for ok, message in st.session_state.get(NAME_RESULTS, {}).get(report.id, []):
+        (st.success if ok else st.error)(md_escape(message))
+    if not item.candidates:
+        st.caption("Every place-like name of this report is known.")
+    ids = sorted((loc.id for loc in dataset.localities),
+                 key=lambda i: dataset.locality(i).name.lower())
+    for cand in item.candidates:
+        wkey = "name-" + hashlib.sha1(f"{report.id}|{cand.name}".encode()).hexdigest()[:12]
+        with st.expander(f"“{md_escape(cand.name)}”"):
+            with st.form(f"{wkey}-alias-form", border=False):
+                st.selectbox("Add as a spelling of", ids, index=None, key=f"{wkey}-alias-of",
+                             format_func=lambda i: dataset.locality(i).name)
+                st.form_submit_button("Add alias", disabled=not writable, on_click=_add_alias,
+                                      args=(report.id, wkey, cand.name, str(data_dir)))
+            with st.form(f"{wkey}-new-form"):
+                st.markdown("**Or add as a new locality** (shown on the map, not tessellated)")
+                st.text_input("id (lower-case slug)", value=slug_id(cand.name), key=f"{wkey}-id")
+                st.text_input("name", value=cand.name, key=f"{wkey}-name")
+                c1, c2 = st.columns(2)
+                c1.number_input("latitude (°, WGS 84)", min_value=-90.0, max_value=90.0,
+                                value=None, format="%.6f", key=f"{wkey}-lat")
+                c2.number_input("longitude (°, WGS 84)", min_value=-180.0, max_value=180.0,
+                                value=None, format="%.6f", key=f"{wkey}-lon")
+                st.selectbox("kind", ("town", "village", "city", "district", "camp", "site",
+                                      "shelter", "waypoint"), key=f"{wkey}-kind")
+                st.text_input("source of the coordinates (required)", key=f"{wkey}-source")
+                st.form_submit_button("Add locality", disabled=not writable,
+                                      on_click=_add_locality,
+                                      args=(report.id, wkey, str(data_dir)))
+
+
+def render_upload(seeds_dir: Path) -> None:
+    """Forms to upload a report file or paste a report's text into the reports folder."""
+    result = st.session_state.get(UPLOAD_RESULT)
+    if result:
+        (st.success if result[0] else st.error)(md_escape(result[1]))
+    up, paste = st.columns(2)
+    with up, st.form("upload_form"):
+        st.file_uploader(f"Upload a report (.txt or .md, UTF-8, up to {MAX_UPLOAD_MB} MB)",
+                         type=["txt", "md"], key="upload_file", max_upload_size=MAX_UPLOAD_MB)
+        st.date_input("Report date (if the file has no 'date YYYY-MM-DD' line)", value=None,
+                      min_value=dt.date(1900, 1, 1), key="upload_date")
+        st.form_submit_button("Save uploaded report", on_click=_save,
+                              args=(str(seeds_dir), "upload"))
+    with paste, st.form("paste_form"):
+        st.text_input("Title (becomes the file name)", key="paste_title")
+        st.text_area("Report text", height=160, key="paste_text",
+                     placeholder="date 2018-03-05\nThe text of the report...")
+        st.date_input("Report date (if the text has no 'date YYYY-MM-DD' line)", value=None,
+                      min_value=dt.date(1900, 1, 1), key="paste_date")
+        st.form_submit_button("Save pasted report", on_click=_save,
+                              args=(str(seeds_dir), "paste"))
+
+
+def render_page(dataset: Dataset, atlas_key: str, *, data_dir: Path, seeds_dir: Path,
+                writable: bool = True) -> None:
+    """The whole Reports page for a loaded dataset and a reports folder.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The dataset loaded from ``data_dir`` (ids, names and accepted rows are read from it).
+    atlas_key : str
+        The loader's key of that dataset (part of the reports cache key).
+    data_dir, seeds_dir : Path
+        Where accepted claims and new names are written; where reports are read and saved.
+    writable : bool
+        False while the dataset files are invalid (nothing may be written then).
+    """
+    st.title("Reports")
+    items, problems = load_reports(seeds_dir, atlas_key, dataset)
+    render_problems(problems)
+    with st.expander("Add a report (upload or paste)", expanded=not items):
+        render_upload(seeds_dir)
+    if not items:
+        st.info(f"No readable report in {md_escape(seeds_dir)}.")
+        return
+    st.dataframe(report_rows(items), hide_index=True, width="stretch")
+    by_id = {it.report.id: it for it in items}
+    if st.session_state.get("report") not in by_id:
+        st.session_state["report"] = items[0].report.id
+    chosen = st.selectbox("Report", list(by_id), key="report",
+                          format_func=lambda i: f"{i} · {by_id[i].report.date.isoformat()}")
+    item = by_id[chosen]
+    left, right = st.columns([3, 2])
+    with left:
+        render_report_text(item)
+    with right:
+        render_claims(item, dataset=dataset, data_dir=data_dir, writable=writable)
+        render_candidates(item, dataset=dataset, data_dir=data_dir, writable=writable)
