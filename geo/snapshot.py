@@ -45,13 +45,26 @@ def geometry_json(geom: BaseGeometry) -> dict[str, Any]:
     if kind == "GeometryCollection":
         raise ValueError("GeometryCollection is not part of the snapshot contract")
     if kind in ("Polygon", "MultiPolygon"):
-        # snap-round to the output grid (stays valid), then orient exteriors CCW
-        geom = shapely.orient_polygons(shapely.set_precision(geom, GRID), exterior_cw=False)
+        geom = shapely.orient_polygons(_on_grid(geom), exterior_cw=False)
         kind = geom.geom_type
     if geom.is_empty or shapely.has_z(geom):
         mapping = shapely.geometry.mapping(geom)
         return {"type": mapping["type"], "coordinates": _round(mapping["coordinates"])}
     return {"type": kind, "coordinates": _nested_coordinates(geom)}
+
+
+def _on_grid(geom: BaseGeometry) -> BaseGeometry:
+    """A polygon with its coordinates on the output grid, still valid.
+
+    Plain rounding of every vertex is tried first: it keeps vertices that neighbouring
+    polygons share identical, and costs a fraction of snap rounding. When it would leave an
+    invalid polygon (vertices closer than the grid), snap rounding (``set_precision``) is
+    used instead, which is valid by construction.
+    """
+    rounded = shapely.transform(geom, lambda c: np.round(c, COORD_DECIMALS))
+    if not rounded.is_empty and rounded.is_valid:
+        return rounded
+    return shapely.set_precision(geom, GRID)
 
 
 def _nested_coordinates(geom: BaseGeometry) -> list[Any]:
@@ -175,10 +188,12 @@ class LocalityTable:
     """The date-independent parts of the locality features, prepared once per dataset.
 
     :meth:`features` then builds every locality feature of a date in one pass, with the same
-    content as :func:`locality_feature` called for each locality.
+    content as :func:`locality_feature` called for each locality. The point geometry and the
+    ``alt_names`` list of a locality are made once and shared by every date's feature: treat
+    them as read-only (copy before changing them).
     """
 
-    static: tuple[tuple[Any, ...], ...]  # per locality: id, name, alt names, kind, lon, lat, ...
+    static: tuple[tuple[Any, ...], ...]  # per locality: id, name, alt names, kind, geometry, ...
     factions: tuple[tuple[str | None, str | None, str | None], ...]  # id, name, colour; last: none
     first_ordinal: int
     days_iso: tuple[str, ...]  # ISO text of each day from first_ordinal on
@@ -190,8 +205,9 @@ class LocalityTable:
         static = []
         for lid in locality_ids:
             loc = dataset.locality(lid)
-            static.append((loc.id, loc.name, loc.alt_names, loc.kind,
-                           round(loc.lon, COORD_DECIMALS), round(loc.lat, COORD_DECIMALS),
+            point = {"type": "Point", "coordinates": [round(loc.lon, COORD_DECIMALS),
+                                                      round(loc.lat, COORD_DECIMALS)]}
+            static.append((loc.id, loc.name, list(loc.alt_names), loc.kind, point,
                            loc.placement, loc.precision_m))
         facs = [(f.id, f.name, f.color) for f in map(dataset.faction, faction_ids)]
         start, end = dataset.meta.start, dataset.meta.end
@@ -220,15 +236,15 @@ class LocalityTable:
         facs, days, first = self.factions, self.days_iso, self.first_ordinal
         out: list[Feature] = []
         append = out.append
-        for (lid, name, alts, kind, lon, lat, placement, prec), f, s, n, c, d in zip(
+        for (lid, name, alts, kind, point, placement, prec), f, s, n, c, d in zip(
                 self.static, holder, since_ordinal, excerpts, confidence, disputed,
                 strict=True):
             fid, fname, color = facs[f]
             append({
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "geometry": point,
                 "properties": {
-                    "kind": "locality", "id": lid, "name": name, "alt_names": list(alts),
+                    "kind": "locality", "id": lid, "name": name, "alt_names": alts,
                     "locality_kind": kind, "faction": fid, "faction_name": fname,
                     "color": color, "since": days[s - first], "excerpts": n,
                     "confidence": c, "disputed": d, "placement": placement,
