@@ -20,7 +20,7 @@ LABEL_CSS = (
     "<style>.leaflet-tooltip.locality-label{background:rgba(255,255,255,0.7);border:0;"
     "box-shadow:none;padding:0 3px;font-size:11px;color:#222}"
     ".leaflet-tooltip.locality-label:before{display:none}"
-    ".route-arrow{font-size:16px;line-height:16px;text-align:center}</style>"
+    ".route-arrow{background:none;border:0}</style>"
 )
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

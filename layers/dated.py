@@ -163,8 +163,9 @@ def route_layer(snapshot: Mapping, place_names: Mapping[str, str]) -> folium.Fea
         folium.Marker(
             [lat, lon],
             icon=folium.DivIcon(
-                html=(f'<div style="transform:rotate({angle:.0f}deg);'
-                      f'color:{ROUTE_COLOR}">➤</div>'),
+                html=(f'<div style="transform:rotate({angle:.0f}deg);margin:2px 1px;width:0;'
+                      f'height:0;border-top:6px solid transparent;border-bottom:6px solid '
+                      f'transparent;border-left:14px solid {ROUTE_COLOR}"></div>'),
                 icon_size=(16, 16),
                 icon_anchor=(8, 8),
                 class_name="route-arrow",

@@ -25,7 +25,7 @@ LAYER_ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("Frontline", "line", FRONTLINE_COLOR),
     ("Corridor, open", "line", CORRIDOR_OPEN),
     ("Corridor, closed", "dash", CORRIDOR_CLOSED),
-    ("Evacuation route (➤ direction)", "line", ROUTE_COLOR),
+    ("Evacuation route (arrowheads: direction)", "line", ROUTE_COLOR),
     ("Study area", "dash", "#555555"),
 )
 

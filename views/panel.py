@@ -60,7 +60,7 @@ def town_panel(
         st.markdown(f"**Report excerpts** ({len(excerpts)})")
         for ex in sorted(excerpts, key=lambda e: e.date, reverse=True):
             with st.container(border=True):
-                st.caption(f"{md_escape(ex.date)} · {md_escape(ex.source)}")
+                st.caption(f"{md_escape(ex.date)} · {md_escape(ex.source or ex.report_id)}")
                 st.markdown(highlight(ex.sentence, ex.start, ex.end))
     rows = history_rows(history, faction_names)
     if rows:

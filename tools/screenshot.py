@@ -1,0 +1,73 @@
+"""Take docs/screenshot.png: start the app offline, open a shared link headless, shoot."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the app did not start")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start ``streamlit run app.py``, open ``--query`` and write the PNG to ``--output``."""
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--output", type=Path, default=ROOT / "docs" / "screenshot.png")
+    p.add_argument("--query", default="?date=2018-03-22&town=douma")
+    p.add_argument("--chromium", default="/usr/bin/chromium")
+    args = p.parse_args(argv)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_healthy(url)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1500, "height": 1050})
+            page.goto(f"{url}/{args.query}")
+            frame = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]',
+                                           timeout=60_000).content_frame()
+            frame.wait_for_function("window.map && window.feature_group "
+                                    "&& window.feature_group.length > 0", timeout=60_000)
+            page.wait_for_timeout(1500)  # chart and side panel settle
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(args.output), full_page=False)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    print(args.output)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
