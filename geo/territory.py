@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -13,6 +15,31 @@ from shapely.geometry.base import BaseGeometry
 WGS84 = "EPSG:4326"
 COORD_DECIMALS = 6
 _MIN_EDGE_M = 0.5  # shared boundaries shorter than this (metres) are corner contacts, not edges
+_BLOCK_CELLS = 24  # cells per pre-merged block (see Tessellation.block_of_cell)
+_CACHE_ENTRIES = 512  # unions kept per tessellation (polygons and frontlines)
+
+
+class _LRU:
+    """A small thread-safe least-recently-used cache (one per tessellation, never global)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, BaseGeometry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> BaseGeometry | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: BaseGeometry) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +66,18 @@ class Tessellation:
         The territory actually tessellated, WGS 84: outline within the distance limit.
     metric_crs : str
         The projected CRS the tessellation and areas were computed in.
+    block_of_cell : numpy int array
+        Cells are grouped into spatially compact blocks of about 24 cells whose unions are
+        computed once (``block_geoms``); a faction holding a whole block contributes that one
+        piece to its union instead of each cell, so per-date unions have fewer edges to merge.
+    block_size : numpy int array
+        Number of cells in each block.
+    block_geoms : numpy array of shapely geometries
+        Union of the cells of each block, WGS 84.
+
+    Unions computed for a date are also kept in a bounded least-recently-used cache keyed by
+    the exact set of cells (or shared edges), so playback, where consecutive dates change few
+    places, recomputes only the factions whose ground changed.
     """
 
     cells: np.ndarray
@@ -49,6 +88,11 @@ class Tessellation:
     edges: np.ndarray
     study_area: BaseGeometry
     metric_crs: str
+    block_of_cell: np.ndarray
+    block_size: np.ndarray
+    block_geoms: np.ndarray
+    _cache: _LRU = field(default_factory=lambda: _LRU(_CACHE_ENTRIES), compare=False,
+                         repr=False)
 
     @property
     def n_cells(self) -> int:
@@ -138,10 +182,17 @@ class Tessellation:
             shapely.intersection(shapely.boundary(cells_m[a]), shapely.boundary(cells_m[b]))
         )
         ok = (length_m > _MIN_EDGE_M) & ~shapely.is_empty(shared)
+        centre = shapely.get_coordinates(shapely.point_on_surface(cells_m))
+        block_of_cell = _blocks(centre, _BLOCK_CELLS)
+        members = np.split(np.argsort(block_of_cell, kind="stable"),
+                           np.cumsum(np.bincount(block_of_cell))[:-1])
+        block_geoms = np.empty(len(members), dtype=object)
+        block_geoms[:] = [_union_cells(cells[m]) for m in members]
         return cls(
             cells=cells, cell_of_point=cell_of_point, area_km2=area_km2,
             pair_a=a[ok].astype(np.int32), pair_b=b[ok].astype(np.int32), edges=shared[ok],
-            study_area=study_area, metric_crs=metric_crs,
+            study_area=study_area, metric_crs=metric_crs, block_of_cell=block_of_cell,
+            block_size=np.bincount(block_of_cell), block_geoms=block_geoms,
         )
 
     def cell_holders(self, point_holder: np.ndarray) -> np.ndarray:
@@ -175,12 +226,13 @@ class Tessellation:
             f = int(cell_holder[group[0]])
             if f < 0:
                 continue
-            polygons[f] = _union_cells(self.cells[group])
+            polygons[f] = self._union(f, group, cell_holder == f)
             areas[f] = float(self.area_km2[group].sum())
         ha, hb = cell_holder[self.pair_a], cell_holder[self.pair_b]
         front = (ha != hb) & (ha >= 0) & (hb >= 0)
         fa, fb = np.minimum(ha[front], hb[front]), np.maximum(ha[front], hb[front])
-        edges = self.edges[front]
+        front_idx = np.flatnonzero(front)
+        edges = self.edges[front_idx]
         lines: dict[tuple[int, int], BaseGeometry] = {}
         if len(edges):
             key = fa.astype(np.int64) * 65536 + fb
@@ -188,9 +240,26 @@ class Tessellation:
             kb = np.flatnonzero(np.diff(key[korder])) + 1
             for group in np.split(korder, kb):
                 pair = (int(fa[group[0]]), int(fb[group[0]]))
-                merged = shapely.line_merge(shapely.union_all(edges[group]))
-                lines[pair] = _lines_only(merged)
+                ckey = ("line", pair, np.sort(front_idx[group]).tobytes())
+                line = self._cache.get(ckey)
+                if line is None:
+                    line = _lines_only(shapely.line_merge(shapely.union_all(edges[group])))
+                    self._cache.put(ckey, line)
+                lines[pair] = line
         return ControlGeometry(polygons=polygons, areas_km2=areas, frontlines=lines)
+
+    def _union(self, faction: int, cells: np.ndarray, mask: np.ndarray) -> BaseGeometry:
+        """Union of ``cells`` (indices; ``mask`` marks them), from whole blocks where possible."""
+        key = ("poly", faction, np.packbits(mask).tobytes())
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        blocks = self.block_of_cell[cells]
+        full = np.bincount(blocks, minlength=len(self.block_size)) == self.block_size
+        pieces = np.concatenate([self.block_geoms[full], self.cells[cells[~full[blocks]]]])
+        merged = _union_cells(pieces)
+        self._cache.put(key, merged)
+        return merged
 
 
 @dataclass(frozen=True)
@@ -213,6 +282,25 @@ def _union_cells(cells: np.ndarray) -> BaseGeometry:
     except shapely.errors.GEOSException:
         pass
     return shapely.union_all(cells)
+
+
+def _blocks(xy: np.ndarray, size: int) -> np.ndarray:
+    """Block number of each point: recursive median splits until blocks hold <= ``size``."""
+    out = np.zeros(len(xy), dtype=np.int32)
+    stack = [np.arange(len(xy))]
+    block = 0
+    while stack:
+        part = stack.pop()
+        if len(part) <= size:
+            out[part] = block
+            block += 1
+            continue
+        span = xy[part].max(axis=0) - xy[part].min(axis=0)
+        axis = int(np.argmax(span))
+        order = part[np.argsort(xy[part, axis], kind="stable")]
+        half = len(order) // 2
+        stack += [order[:half], order[half:]]
+    return out
 
 
 def _lines_only(geom: np.ndarray | BaseGeometry) -> np.ndarray | BaseGeometry:
