@@ -87,7 +87,7 @@ def _fit(routes: bool) -> None:
     if box is None:
         ss.view = {"center": ds.meta.center, "zoom": ds.meta.zoom, "n": n}
     else:
-        center, zoom = fit_view(box, height_px=MAP_HEIGHT)
+        center, zoom = fit_view(box, width_px=600, height_px=MAP_HEIGHT)  # narrowest map
         ss.view = {"center": center, "zoom": zoom, "n": n}
 
 

@@ -149,3 +149,16 @@ def test_no_console_errors_through_a_session(app: App) -> None:
     app.page.wait_for_timeout(500)
     assert app.rec.errors == []
     assert app.rec.foreign_requests() == []
+
+
+def test_fit_to_routes_shows_the_far_destinations(app: App) -> None:
+    app.open("?date=2018-03-25")
+    zoom = app.view()["zoom"]
+    app.page.get_by_role("button", name="Fit to routes").click()
+    app.frame().wait_for_function(f"window.map.getZoom() < {zoom}", timeout=15_000)
+    far = [loc for loc in atlas().dataset.localities
+           if any(loc.id == r.destination for r in atlas().dataset.routes)]
+    inside = app.frame().evaluate(
+        "(pts) => pts.every(p => window.map.getBounds().pad(0.05).contains(p))",
+        [[loc.lat, loc.lon] for loc in far])
+    assert far and inside
