@@ -144,17 +144,39 @@ class Atlas:
             ``{"date": "YYYY-MM-DD", "faction": id, "faction_name": str, "area_km2": float}``
             for every date and every faction (0 where it holds nothing).
         """
+        fac_ids = self.timeline.faction_ids
+        names = [self.dataset.faction(fid).name for fid in fac_ids]
+        tess, n_fac = self.tessellation, len(fac_ids)
+        days = self.timeline.days()
+        first = days[0].toordinal()
+        state0, _ = self.timeline.state(days[0])
+        table = np.zeros((len(days), n_fac))
+        held = tess.cell_holders(state0)
+        table[0] = np.bincount(held[held >= 0], weights=tess.area_km2[held >= 0],
+                               minlength=n_fac)
+        if len(np.unique(tess.cell_of_point)) == len(tess.cell_of_point):
+            # one cell per place: each change moves its cell's area between two factions
+            day, loc, fac, prev = self.timeline.change_arrays()
+            moved = tess.area_km2[tess.cell_of_point[loc]]
+            row = day - first
+            np.add.at(table, (row, fac), moved)
+            keep = prev >= 0
+            np.subtract.at(table, (row[keep], prev[keep]), moved[keep])
+            table = np.cumsum(table, axis=0)
+        else:  # places sharing a cell: recount the dates on which something changed
+            for i, (_, state, changed) in enumerate(self.timeline.daily_states()):
+                if not changed:
+                    table[i] = table[i - 1]
+                    continue
+                held = tess.cell_holders(state)
+                table[i] = np.bincount(held[held >= 0], weights=tess.area_km2[held >= 0],
+                                       minlength=n_fac)
+        rounded = (np.round(table, 3) + 0.0).tolist()  # + 0.0: no negative zero
         out: list[dict[str, Any]] = []
-        n_fac = len(self.timeline.faction_ids)
-        for day in self.timeline.days():
-            holders = self.cell_holders(day)
-            held = holders >= 0
-            areas = np.bincount(holders[held], weights=self.tessellation.area_km2[held],
-                                minlength=n_fac)
-            for f, fid in enumerate(self.timeline.faction_ids):
-                out.append({"date": day.isoformat(), "faction": fid,
-                            "faction_name": self.dataset.faction(fid).name,
-                            "area_km2": round(float(areas[f]), 3)})
+        for d, areas in zip(days, rounded, strict=True):
+            iso = d.isoformat()
+            out += [{"date": iso, "faction": fid, "faction_name": name, "area_km2": a}
+                    for fid, name, a in zip(fac_ids, names, areas, strict=True)]
         return out
 
     def timeline_geojson(self, *, excerpt_counts: Mapping[str, int] | None = None

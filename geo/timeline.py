@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,6 +182,47 @@ class Timeline:
             where, last = _last_of_each(self._row_loc[lo:n])
             out[where] = lo + last
         return out
+
+    def change_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every effective change as arrays, by date: ``(day, locality, faction, previous)``.
+
+        ``day`` is a proleptic Gregorian ordinal, ``locality`` an index into
+        :attr:`locality_ids`, ``faction`` and ``previous`` the faction indices after and
+        before the change (-1: nobody). A locality changes at most once per date.
+        """
+        order = np.argsort(self._ev_loc, kind="stable")  # per locality, in date order
+        prev_sorted = np.empty(len(order), dtype=np.int16)
+        if len(order):
+            loc_sorted = self._ev_loc[order]
+            fac_sorted = self._ev_fac[order]
+            first = np.r_[True, loc_sorted[1:] != loc_sorted[:-1]]
+            prev_sorted[1:] = fac_sorted[:-1]
+            prev_sorted[first] = self._initial[loc_sorted[first]]
+        prev = np.empty_like(prev_sorted)
+        prev[order] = prev_sorted
+        return self._ev_day.copy(), self._ev_loc.copy(), self._ev_fac.copy(), prev
+
+    def daily_states(self) -> Iterator[tuple[dt.date, np.ndarray, bool]]:
+        """Every date of the period in order, with the holders on that date.
+
+        Yields
+        ------
+        tuple of (datetime.date, numpy array, bool)
+            The date, the faction index per locality (as :meth:`state`; a read-only view that
+            the next step updates in place: copy it to keep it) and whether anything changed
+            hands on that date (always true for the first date).
+        """
+        state = self._ck_state[0].copy()
+        view = state.view()
+        view.flags.writeable = False
+        first = _ordinal(self.start)
+        cuts = np.searchsorted(self._ev_day, np.arange(first, _ordinal(self.end) + 2),
+                               side="left")
+        for i, day in enumerate(self.days()):
+            lo, hi = int(cuts[i]), int(cuts[i + 1])
+            if hi > lo:  # rows are unique per place and date: one change per place at most
+                state[self._ev_loc[lo:hi]] = self._ev_fac[lo:hi]
+            yield day, view, i == 0 or hi > lo
 
     def holder(self, locality_id: str, day: dt.date) -> tuple[str | None, dt.date]:
         """The faction id holding a locality on ``day`` and the date that holding began."""
