@@ -170,3 +170,33 @@ def test_accepting_a_claim_moves_the_map_and_survives_a_restart(
         assert "held by Syrian government forces since 2018-03-05" in panel
         text = open_reports(app.page, url)
         assert "Accepted: already in the dataset." in text
+
+
+def test_uploads_are_checked_and_saved_under_a_safe_name(
+        browser: Browser, workdir: tuple[Path, Path, Path]) -> None:
+    data, seeds, log = workdir
+    (seeds / "2018-03-05_douma.txt").write_text(ACCEPT, encoding="utf-8")
+    with server(data, seeds, log) as url, watched_page(browser, url) as (app, dialogs):
+        page = app.page
+        open_reports(page, url)
+        page.get_by_text("Add a report (upload or paste)").click()
+        upload = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+        save = page.get_by_role("button", name="Save uploaded report")
+        upload.set_input_files(files=[{"name": "latin.txt", "mimeType": "text/plain",
+                                       "buffer": "date 2018-03-06\nS\xe9ance".encode("latin-1")}])
+        page.wait_for_selector("text=latin.txt", timeout=15_000)
+        save.click()
+        page.wait_for_selector("text=is not UTF-8 text", timeout=30_000)
+        assert sorted(p.name for p in seeds.iterdir()) == ["2018-03-05_douma.txt"]
+        upload.set_input_files(files=[{"name": "../../evil <b>.txt", "mimeType": "text/plain",
+                                       "buffer": b"date 2018-03-07\nRebels entered Arbin."}])
+        page.wait_for_timeout(1_000)
+        save.click()
+        page.wait_for_selector("text=Saved as evil-b.txt", timeout=30_000)
+        assert sorted(p.name for p in seeds.iterdir() if not p.name.startswith(".")) == [
+            "2018-03-05_douma.txt", "evil-b.txt"]
+        assert not list(seeds.parent.glob("evil*"))
+        # the saved report is the one now shown, with its place found
+        page.wait_for_selector('[data-testid="stMarkdownContainer"] >> text=Arbin',
+                               timeout=30_000)
+        assert dialogs == []
