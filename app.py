@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 from pathlib import Path
@@ -23,6 +22,7 @@ from layers.dated import (
 from layers.legend import legend
 from layers.view import fit_view, routes_bounds
 from views import loaders
+from views.args import parse_args
 from views.chart import area_chart
 from views.panel import town_panel
 from views.state import click_signature, clicked_town, parse_day, parse_town, play_next, step_change
@@ -33,18 +33,9 @@ SPEEDS = {"slow (1 day/s)": 1.0, "normal (2 days/s)": 0.5, "fast (4 days/s)": 0.
 MAP_HEIGHT = 620
 
 
-def _args() -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="streamlit run app.py --")
-    p.add_argument("--data", type=Path, default=ROOT / "data")
-    p.add_argument("--seeds", type=Path, default=None)
-    args, _ = p.parse_known_args(sys.argv[1:])
-    args.seeds = args.seeds or args.data.resolve().parent / "seeds"
-    return args
-
-
 st.set_page_config(page_title="Conflict map", layout="wide")
 st.cache_resource(vendor_assets)(ROOT / "static" / "vendor")
-ARGS = _args()
+ARGS = parse_args(sys.argv[1:])
 atlas, akey, error = loaders.atlas_or_last_good(ARGS.data)
 if error is not None:
     st.error("The dataset has problems; " + ("showing the last good version." if atlas else
