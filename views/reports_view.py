@@ -32,6 +32,7 @@ DECISIONS = "report_decisions"  # session key: claim key -> {"status", "message"
 NAME_RESULTS = "report_name_results"  # session key: report id -> [(ok, message)]
 UPLOAD_RESULT = "report_upload_result"  # session key: (ok, message) of the last upload/paste
 PLACE_COLOR, FACTION_COLOR = "blue", "orange"
+LONG_TEXT_CHARS = 2500  # longer report bodies scroll inside a box of fixed height
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 
 
@@ -284,7 +285,7 @@ def render_report_text(item: IngestedReport) -> None:
                f"{md_escape(r.source or 'no source given')} · {md_escape(Path(r.path).name)}")
     st.caption(f":{PLACE_COLOR}-background[places] and :{FACTION_COLOR}-background[factions] "
                "are highlighted")
-    with st.container(border=True, height=560):
+    with st.container(border=True, height=560 if len(r.text) > LONG_TEXT_CHARS else "content"):
         st.markdown(highlight_report(r.text, [(m.start, m.end) for m in item.mentions],
                                      [(f.start, f.end) for f in item.factions]))
 
