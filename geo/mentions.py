@@ -1,0 +1,398 @@
+"""Place mentions in running text: one Aho-Corasick pass over a loose copy of the text.
+
+``MentionIndex.build`` compiles the spellings of the dataset's localities (plus, optionally,
+other names such as GeoNames') into a ``pyahocorasick`` automaton over their skeletons
+(``geo.normalize.skeleton``). ``find_mentions`` searches the skeleton of the text in one pass,
+maps each hit back to the original characters, keeps the leftmost-longest capitalised hits
+that are not person names or false friends ("State Duma"), then tries a bounded fuzzy match
+(the dataset gazetteer's) on capitalised words left unmatched, for typos ("Aytn Tarma").
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import os
+import pickle
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import ahocorasick
+import numpy as np
+
+from geo.gazetteer import EXACT_SCORE, KEY_MIN_LENGTH, KEY_SCORE, DatasetGazetteer, locality_forms
+from geo.geonames import write_pickle
+from geo.model import Locality
+from geo.normalize import MappedText, normalize, skeleton_text, skeletons
+
+DATASET = "dataset"
+_INDEX_FORMAT = 3  # bump when the pickled layout changes
+
+#: Words after which a capitalised name is a person's, not a place's ("Gen. Ali Mayhoub").
+PERSON_CUES = frozenset(
+    {
+        "mr", "mrs", "ms", "miss", "dr", "prof", "gen", "brig", "brigadier", "col", "colonel",
+        "maj", "lt", "lieutenant", "capt", "captain", "sgt", "sheikh", "shaykh", "imam",
+        "president", "minister", "spokesman", "spokeswoman", "spokesperson", "commander",
+        "leader", "envoy", "ambassador", "mufti"
+    }
+)
+#: Common given names: a match right after one is a person's family name ("Mohamad Alloush").
+GIVEN_NAMES = frozenset(
+    {
+        "mohamad", "mohammad", "mohammed", "muhammad", "mohamed", "ahmad", "ahmed", "ali", "issam",
+        "isam", "hassan", "hasan", "hussein", "husayn", "omar", "umar", "abu", "abdul", "abdel",
+        "abd", "khaled", "khalid", "zahran", "mahmoud", "mahmud", "ibrahim", "yusuf", "youssef",
+        "bashar", "hafez", "maher", "rami", "samir", "said", "saeed", "jamil", "walid", "fadi",
+        "mustafa", "mostafa", "osama", "usama", "hamza", "hamzah", "yasser", "yasir", "adnan",
+        "anas", "bilal", "tarek", "tariq", "ziad", "ziyad", "nizar"
+    }
+)
+#: "State Duma" and "Duma deputies" are the Russian parliament, not the town.
+FALSE_FRIEND_BEFORE = frozenset({"state"})
+FALSE_FRIEND_AFTER = frozenset(
+    {
+        "deputy", "deputies", "lawmaker", "lawmakers", "member", "members", "speaker", "chairman",
+        "chairwoman", "committee", "mp", "mps", "session", "vote", "votes", "faction", "factions"
+    }
+)
+#: Longest run of capitalised words tried by the fuzzy pass.
+FUZZY_MAX_WORDS = 3
+
+_PUNCTUATION = ".,;:!?()[]{}\"'’‘“”«»-–—/"
+_CAPITALISED_RUN = re.compile(r"\b[^\W\d_a-z][^\W_]*(?:[ -][^\W\d_a-z][^\W_]*)*")
+_WORD = re.compile(r"[^\W_]+")
+_NAME = r"[^\W\d_a-z][^\W_'’]*(?:['’][^\W_]+)?"
+_PLACE = rf"{_NAME}(?:[ -](?:(?:al|el|an|ash|as|ad|ar|at|az)-)?{_NAME})*"
+_PLACE_RE = re.compile(_PLACE)
+_CUES = re.compile(
+    rf"\b(?:town|village|city|district|neighbou?rhood|suburb|area|camp|farms?|region)s?\s+of\s+"
+    rf"(?P<a>{_PLACE})(?:\s*,\s*(?P<b>{_PLACE}))*(?:,?\s+and\s+(?P<c>{_PLACE}))?"
+    rf"|\bin\s+(?P<d>{_PLACE})\s+(?:district|area|countryside)"
+    rf"|(?P<e>{_PLACE})\s+(?:neighbou?rhoods?|district|town|village|suburb|countryside)\b"
+)
+
+
+class Mention(NamedTuple):
+    """A place named in a text (an immutable named tuple: millions are made per run).
+
+    Attributes
+    ----------
+    locality_id : str
+        The dataset locality id, or the entry's reference for extra names (``geonames:...``).
+    surface : str
+        The text as written: ``text[start:end] == surface``.
+    start, end : int
+        Character offsets into the original text.
+    score : float
+        1 for a listed spelling, less for a loose or fuzzy match (0..1).
+    source : str
+        ``dataset`` for dataset localities, else the extra entry's source (``geonames``).
+    """
+
+    locality_id: str
+    surface: str
+    start: int
+    end: int
+    score: float
+    source: str = DATASET
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place-like name after a cue ("the town of X") that the index does not know."""
+
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, eq=False)
+class MentionIndex:
+    """An immutable, picklable index of names to search in text; build once, reuse.
+
+    Use ``MentionIndex.build``. ``refs[i]``, ``sources[i]`` and ``lengths[i]`` describe the
+    automaton's pattern ``i``.
+    """
+
+    automaton: ahocorasick.Automaton
+    refs: tuple[str, ...]
+    sources: tuple[str, ...]
+    lengths: np.ndarray
+    gazetteer: DatasetGazetteer
+    exact: frozenset[str]
+
+    @classmethod
+    def build(
+        cls,
+        localities: Iterable[Locality],
+        extra: Iterable[tuple[str, str, str]] = (),
+        *,
+        cache_dir: str | os.PathLike[str] | None = None,
+    ) -> MentionIndex:
+        """Compile the dataset's spellings and optional extra names.
+
+        Parameters
+        ----------
+        localities : iterable of Locality
+            The dataset's localities (ids, names, alt_names): they win over extra names.
+        extra : iterable of (name, ref, source)
+            More names, e.g. ``(name, "geonames:170592", "geonames")`` from
+            ``GeoNamesIndex.entries()``; a mention of one carries its ``ref`` and ``source``.
+        cache_dir : path, optional
+            Directory of the caller's where the compiled index is pickled, keyed by a hash of
+            the inputs (a large index loads several times faster than it builds).
+
+        Returns
+        -------
+        MentionIndex
+        """
+        localities = tuple(localities)
+        extra = tuple(extra)
+        cache_file = None
+        if cache_dir is not None:
+            digest = _digest(localities, extra)
+            cache_file = Path(cache_dir) / f"mentions-v{_INDEX_FORMAT}-{digest}.pickle"
+            try:
+                with cache_file.open("rb") as fh:
+                    cached = pickle.load(fh)
+                if isinstance(cached, MentionIndex):
+                    return cached
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                pass
+        index = cls._compile(localities, extra)
+        if cache_file is not None:
+            write_pickle(cache_file, index)
+        return index
+
+    @classmethod
+    def _compile(
+        cls, localities: tuple[Locality, ...], extra: tuple[tuple[str, str, str], ...]
+    ) -> MentionIndex:
+        ordered: list[tuple[str, str]] = []  # (spelling, locality id), primary names first
+        forms = [(loc.id, locality_forms(loc)) for loc in localities]
+        ordered += [(fs[0], lid) for lid, fs in forms]
+        ordered += [(f, lid) for lid, fs in forms for f in fs[1:]]
+        n_dataset = len(ordered)
+        names = [n for n, _ in ordered] + [n for n, _, _ in extra]
+        targets = [(lid, DATASET) for _, lid in ordered] + [(r, s) for _, r, s in extra]
+        patterns: dict[str, int] = {}
+        refs: list[str] = []
+        sources: list[str] = []
+        lengths: list[int] = []
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for position, loose in enumerate(skeletons(names)):
+            glued = loose.replace(" ", "")
+            if len(glued) < KEY_MIN_LENGTH:
+                continue
+            first, _, rest = loose.partition(" ")
+            variants = [loose]
+            if rest:  # later words may be written in lower case ("Adra prison")
+                variants.append(f"{first} {rest.upper()}")
+                if position < n_dataset:  # glued words ("KafrBatna")
+                    variants.append(glued)
+            for variant in variants:
+                if variant not in patterns:
+                    patterns[variant] = len(refs)
+                    ref, source = targets[position]
+                    refs.append(ref)
+                    sources.append(source)
+                    key = _pattern(variant)
+                    lengths.append(len(key))
+                    automaton.add_word(key, patterns[variant])
+        automaton.make_automaton()
+        exact = frozenset(normalize(n) for n, _ in ordered)
+        return cls(automaton, tuple(refs), tuple(sources), np.array(lengths, dtype=np.int64),
+                   DatasetGazetteer(localities), exact)
+
+
+def _digest(localities: Sequence[Locality], extra: Sequence[tuple[str, str, str]]) -> str:
+    h = hashlib.sha256()
+    for loc in localities:
+        h.update("\x1f".join([loc.id, *locality_forms(loc)]).encode())
+        h.update(b"\x1e")
+    h.update(b"\x1d")
+    h.update("\x1e".join("\x1f".join(e) for e in extra).encode())
+    return h.hexdigest()[:24]
+
+
+def _search_text(text: str, loose: MappedText) -> MappedText:
+    """The skeleton prepared for whole-word search, with its map to ``text``.
+
+    Words the text writes in lower case are put in upper case (patterns start with a word
+    capitalised in the text; their later words exist in both forms), and every word is
+    framed by spaces of its own (" dum  harast "), as the patterns are, so that the
+    automaton's leftmost-longest matches are whole words.
+    """
+    arr = np.frombuffer(loose.text.encode("utf-32-le"), dtype=np.uint32).copy()
+    origin = loose.origin
+    if len(arr):
+        lower = (arr >= 97) & (arr <= 122)
+        word = lower | ((arr >= 48) & (arr <= 57)) | (arr >= 128)
+        positions = np.arange(len(arr))
+        word_start = np.maximum.accumulate(np.where(word, 0, positions + 1))
+        word_start = np.minimum(word_start, len(arr) - 1)
+        original = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        first = original[origin[word_start]]
+        arr[lower & (first >= 97) & (first <= 122)] -= 32
+        repeats = np.where(arr == 32, 2, 1)
+        arr, origin = np.repeat(arr, repeats), np.repeat(origin, repeats)
+    space = np.array([32], dtype=np.uint32)
+    arr = np.concatenate((space, arr, space))
+    origin = np.concatenate(([0], origin, [max(len(text) - 1, 0)]))
+    return MappedText(arr.tobytes().decode("utf-32-le"), origin)
+
+
+def _pattern(loose: str) -> str:
+    """An automaton key: the skeleton framed and spaced as ``_search_text`` does."""
+    return " " + loose.replace(" ", "  ") + " "
+
+
+def _word_ends(text: str) -> np.ndarray:
+    """For each character index, the end of the run of word characters from there on."""
+    code = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if not len(code):
+        return np.zeros(1, dtype=np.int64)
+    word = ((code >= 97) & (code <= 122)) | ((code >= 65) & (code <= 90))
+    word |= ((code >= 48) & (code <= 57)) | ((code >= 0xC0) & (code != 0xD7) & (code != 0xF7)
+                                             & ~((code >= 0x2000) & (code <= 0x206F)))
+    positions = np.arange(len(code), dtype=np.int64)
+    stops = np.where(word, len(code), positions)
+    return np.minimum.accumulate(stops[::-1])[::-1]
+
+
+def _previous_word(text: str, start: int) -> str:
+    before = text[max(0, start - 24):start].rsplit(maxsplit=1)
+    return before[-1].strip(_PUNCTUATION).lower() if before else ""
+
+
+def _next_word(text: str, end: int) -> str:
+    after = text[end:end + 24].split(maxsplit=1)
+    return after[0].strip(_PUNCTUATION).lower() if after else ""
+
+
+def _not_a_place(text: str, start: int, end: int) -> bool:
+    """True when the name at ``text[start:end]`` is a person's, or a known false friend."""
+    if text[start:end].lower() in GIVEN_NAMES:
+        return True
+    before = _previous_word(text, start)
+    if before in PERSON_CUES or before in GIVEN_NAMES or before in FALSE_FRIEND_BEFORE:
+        return True
+    return _next_word(text, end) in FALSE_FRIEND_AFTER
+
+
+def find_mentions(text: str, index: MentionIndex, *, fuzzy: bool = True) -> list[Mention]:
+    """Find the places a text names.
+
+    Parameters
+    ----------
+    text : str
+        The report text, any length.
+    index : MentionIndex
+        From ``MentionIndex.build``.
+    fuzzy : bool, default True
+        Also try the dataset gazetteer's fuzzy match on capitalised words left unmatched.
+
+    Returns
+    -------
+    list of Mention
+        In text order, not overlapping; ``text[m.start:m.end] == m.surface``. Extra names
+        (GeoNames) come with their own ``source``; keep ``source == "dataset"`` for localities.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    search = _search_text(text, skeleton_text(text))
+    hits = np.array(list(index.automaton.iter_long(search.text)), dtype=np.int64).reshape(-1, 2)
+    last, values = hits[:, 0], hits[:, 1]
+    starts = search.origin[last - index.lengths[values] + 2]  # skip the framing spaces
+    ends = _word_ends(text)[search.origin[last - 1]]  # endings dropped by the skeleton count
+    refs, sources, exact = index.refs, index.sources, index.exact
+    scores: dict[str, float] = {}
+    mentions: list[Mention] = []
+    for start, end, value in zip(starts.tolist(), ends.tolist(), values.tolist(), strict=True):
+        if _not_a_place(text, start, end):
+            continue
+        surface = text[start:end]
+        if surface not in scores:
+            scores[surface] = EXACT_SCORE if normalize(surface) in exact else KEY_SCORE
+        mentions.append(Mention(refs[value], surface, start, end, scores[surface], sources[value]))
+    if fuzzy:
+        mentions += _fuzzy_mentions(text, index, mentions)
+        mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _fuzzy_mentions(text: str, index: MentionIndex, found: list[Mention]) -> list[Mention]:
+    """Fuzzy matches of capitalised word windows that overlap no mention already found."""
+    taken_starts = [m.start for m in found]  # sorted, not overlapping
+    taken_ends = [m.end for m in found]
+    cache: dict[str, tuple[Locality, float] | None] = {}
+    out: list[Mention] = []
+
+    def free(start: int, end: int) -> bool:
+        k = bisect.bisect_left(taken_ends, start + 1)  # first mention ending after start
+        return k == len(taken_starts) or taken_starts[k] >= end
+
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = [(w.start(), w.end()) for w in _WORD.finditer(text, run.start(), run.end())]
+        i = 0
+        while i < len(words):
+            hit = None
+            for size in range(min(FUZZY_MAX_WORDS, len(words) - i), 0, -1):
+                start, end = words[i][0], words[i + size - 1][1]
+                if not free(start, end):
+                    continue
+                window = text[start:end]
+                if window not in cache:
+                    cache[window] = index.gazetteer.lookup(window)
+                if cache[window] is not None and not _not_a_place(text, start, end):
+                    hit = (start, end, size, cache[window])
+                    break
+            if hit is None:
+                i += 1
+                continue
+            start, end, size, (loc, score) = hit
+            out.append(Mention(loc.id, text[start:end], start, end, min(score, KEY_SCORE)))
+            i += size
+    return out
+
+
+def candidate_places(text: str, index: MentionIndex) -> list[Candidate]:
+    """Place-like names after cues ("the town of X", "in X district", "X neighbourhood").
+
+    Lists those that no entry of ``index`` resolves, so that an analyst can add them as new
+    localities or aliases. Each name once (its first occurrence), in text order.
+
+    Parameters
+    ----------
+    text : str
+        The report text.
+    index : MentionIndex
+        The index whose names count as resolved (dataset, plus any extra names).
+
+    Returns
+    -------
+    list of Candidate
+    """
+    covered = [(m.start, m.end) for m in find_mentions(text, index)]
+    seen: set[str] = set()
+    out: list[Candidate] = []
+    for cue in _CUES.finditer(text):
+        if cue.group("a"):  # a list: "the towns of A, B and C"
+            spans = [m.span() for m in _PLACE_RE.finditer(text, cue.start("a"), cue.end())]
+        else:
+            spans = [cue.span("d") if cue.group("d") else cue.span("e")]
+        for start, end in spans:
+            name = text[start:end]
+            key = normalize(name)
+            if key in seen or any(s < end and start < e for s, e in covered):
+                continue
+            if _not_a_place(text, start, end):
+                continue
+            seen.add(key)
+            out.append(Candidate(name, start, end))
+    out.sort(key=lambda c: c.start)
+    return out
