@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from geo.errors import GeocoderError
 from geo.model import Locality
-from geo.normalize import normalize, skeleton
+from geo.normalize import normalize, normalize_many, skeleton, skeletons
 
 #: Scores of the three stages of ``DatasetGazetteer``.
 EXACT_SCORE = 1.0
@@ -167,8 +167,8 @@ class DatasetGazetteer(Geocoder):
         others = [(lid, f) for lid, fs in forms for f in fs[1:]]
         ordered = primary + others
         self._exact = _first_wins((normalize(f), lid) for lid, f in ordered)
-        skeletons = [(skeleton(f), lid) for lid, f in ordered]
-        keyed = [(sk.replace(" ", ""), sk.count(" ") + 1, lid) for sk, lid in skeletons]
+        loose = [(skeleton(f), lid) for lid, f in ordered]
+        keyed = [(sk.replace(" ", ""), sk.count(" ") + 1, lid) for sk, lid in loose]
         self._keys = _first_wins((k, lid) for k, _, lid in keyed if len(k) >= KEY_MIN_LENGTH)
         # fuzzy candidates by (first letter, number of words): a typo keeps both
         fuzzy: dict[tuple[str, int], list[str]] = {}
@@ -185,10 +185,16 @@ class DatasetGazetteer(Geocoder):
 
     def lookup(self, query: str) -> tuple[Locality, float] | None:
         """The locality a name designates and the match score (0..1), or None."""
-        norm = normalize(query)
+        return self._resolve(normalize(query), skeleton(query))
+
+    def lookup_many(self, queries: Sequence[str]) -> list[tuple[Locality, float] | None]:
+        """``[self.lookup(q) for q in queries]``, normalising all queries in one pass."""
+        return [self._resolve(n, k)
+                for n, k in zip(normalize_many(queries), skeletons(queries), strict=True)]
+
+    def _resolve(self, norm: str, loose: str) -> tuple[Locality, float] | None:
         if norm in self._exact:
             return self._localities[self._exact[norm]], EXACT_SCORE
-        loose = skeleton(query)
         key = loose.replace(" ", "")
         if key in self._keys:
             return self._localities[self._keys[key]], KEY_SCORE

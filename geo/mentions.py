@@ -26,7 +26,7 @@ import numpy as np
 from geo.gazetteer import EXACT_SCORE, KEY_MIN_LENGTH, KEY_SCORE, DatasetGazetteer, locality_forms
 from geo.geonames import write_pickle
 from geo.model import Locality
-from geo.normalize import MappedText, normalize, skeleton_text, skeletons
+from geo.normalize import MappedText, normalize, normalize_many, skeleton_text, skeletons
 
 DATASET = "dataset"
 _INDEX_FORMAT = 3  # bump when the pickled layout changes
@@ -59,11 +59,15 @@ FALSE_FRIEND_AFTER = frozenset(
         "chairwoman", "committee", "mp", "mps", "session", "vote", "votes", "faction", "factions"
     }
 )
+_NOT_PLACE_BEFORE = PERSON_CUES | GIVEN_NAMES | FALSE_FRIEND_BEFORE
 #: Longest run of capitalised words tried by the fuzzy pass.
 FUZZY_MAX_WORDS = 3
 
 _PUNCTUATION = ".,;:!?()[]{}\"'’‘“”«»-–—/"
-_CAPITALISED_RUN = re.compile(r"\b[^\W\d_a-z][^\W_]*(?:[ -][^\W\d_a-z][^\W_]*)*")
+# Runs of capitalised words (accented Latin capitals included); a leading character class
+# lets the regex engine skip ahead fast, the word boundary before a run is checked apart.
+_CAPITAL = "A-Z\u00c0-\u00de\u0100-\u024f\u1e00-\u1eff"
+_CAPITALISED_RUN = re.compile(rf"[{_CAPITAL}][^\W_]*(?:[ -][{_CAPITAL}][^\W_]*)*")
 _WORD = re.compile(r"[^\W_]+")
 _NAME = r"[^\W\d_a-z][^\W_'’]*(?:['’][^\W_]+)?"
 _PLACE = rf"{_NAME}(?:[ -](?:(?:al|el|an|ash|as|ad|ar|at|az)-)?{_NAME})*"
@@ -264,24 +268,19 @@ def _word_ends(text: str) -> np.ndarray:
     return np.minimum.accumulate(stops[::-1])[::-1]
 
 
-def _previous_word(text: str, start: int) -> str:
-    before = text[max(0, start - 24):start].rsplit(maxsplit=1)
-    return before[-1].strip(_PUNCTUATION).lower() if before else ""
-
-
-def _next_word(text: str, end: int) -> str:
-    after = text[end:end + 24].split(maxsplit=1)
-    return after[0].strip(_PUNCTUATION).lower() if after else ""
-
-
 def _not_a_place(text: str, start: int, end: int) -> bool:
-    """True when the name at ``text[start:end]`` is a person's, or a known false friend."""
+    """True when the name at ``text[start:end]`` is a person's, or a known false friend.
+
+    Looks at the word before (a title, a given name, "State") and the word after
+    ("deputies"). Called once per hit: kept to a few string operations.
+    """
     if text[start:end].lower() in GIVEN_NAMES:
         return True
-    before = _previous_word(text, start)
-    if before in PERSON_CUES or before in GIVEN_NAMES or before in FALSE_FRIEND_BEFORE:
+    before = text[max(0, start - 24):start].rsplit(maxsplit=1)
+    if before and before[-1].strip(_PUNCTUATION).lower() in _NOT_PLACE_BEFORE:
         return True
-    return _next_word(text, end) in FALSE_FRIEND_AFTER
+    after = text[end:end + 24].split(maxsplit=1)
+    return bool(after) and after[0].strip(_PUNCTUATION).lower() in FALSE_FRIEND_AFTER
 
 
 def find_mentions(text: str, index: MentionIndex, *, fuzzy: bool = True) -> list[Mention]:
@@ -309,54 +308,65 @@ def find_mentions(text: str, index: MentionIndex, *, fuzzy: bool = True) -> list
     last, values = hits[:, 0], hits[:, 1]
     starts = search.origin[last - index.lengths[values] + 2]  # skip the framing spaces
     ends = _word_ends(text)[search.origin[last - 1]]  # endings dropped by the skeleton count
-    refs, sources, exact = index.refs, index.sources, index.exact
-    scores: dict[str, float] = {}
-    mentions: list[Mention] = []
-    for start, end, value in zip(starts.tolist(), ends.tolist(), values.tolist(), strict=True):
-        if _not_a_place(text, start, end):
-            continue
-        surface = text[start:end]
-        if surface not in scores:
-            scores[surface] = EXACT_SCORE if normalize(surface) in exact else KEY_SCORE
-        mentions.append(Mention(refs[value], surface, start, end, scores[surface], sources[value]))
+    kept = [(start, end, value)
+            for start, end, value in zip(starts.tolist(), ends.tolist(), values.tolist(),
+                                         strict=True)
+            if not _not_a_place(text, start, end)]
+    surfaces = sorted({text[start:end] for start, end, _ in kept})
+    scores = {surface: EXACT_SCORE if norm in index.exact else KEY_SCORE
+              for surface, norm in zip(surfaces, normalize_many(surfaces), strict=True)}
+    refs, sources = index.refs, index.sources
+    mentions = [
+        Mention(refs[value], text[start:end], start, end, scores[text[start:end]], sources[value])
+        for start, end, value in kept
+    ]
     if fuzzy:
         mentions += _fuzzy_mentions(text, index, mentions)
         mentions.sort(key=lambda m: m.start)
     return mentions
 
 
+def _windows(run: str) -> list[tuple[int, int]]:
+    """Spans of the windows of 1 to ``FUZZY_MAX_WORDS`` consecutive words of a run, by start
+    word and, for each, longest first."""
+    words = [(w.start(), w.end()) for w in _WORD.finditer(run)]
+    return [
+        (words[i][0], words[i + size - 1][1])
+        for i in range(len(words))
+        for size in range(min(FUZZY_MAX_WORDS, len(words) - i), 0, -1)
+    ]
+
+
 def _fuzzy_mentions(text: str, index: MentionIndex, found: list[Mention]) -> list[Mention]:
-    """Fuzzy matches of capitalised word windows that overlap no mention already found."""
+    """Gazetteer matches (fuzzy included) of capitalised words that no mention covers."""
+    runs = {run: _windows(run) for run in set(_CAPITALISED_RUN.findall(text))}
+    queries = sorted({run[s:e] for run, spans in runs.items() for s, e in spans})
+    resolved = dict(zip(queries, index.gazetteer.lookup_many(queries), strict=True))
+    windows: dict[str, list[tuple[int, int, str, float]]] = {}
+    for run, spans in runs.items():
+        hits = [(s, e, resolved[run[s:e]]) for s, e in spans]
+        kept = [(s, e, hit[0].id, min(hit[1], KEY_SCORE)) for s, e, hit in hits if hit]
+        if kept:
+            windows[run] = kept
+    if not windows:
+        return []
     taken_starts = [m.start for m in found]  # sorted, not overlapping
     taken_ends = [m.end for m in found]
-    cache: dict[str, tuple[Locality, float] | None] = {}
-    out: list[Mention] = []
 
     def free(start: int, end: int) -> bool:
         k = bisect.bisect_left(taken_ends, start + 1)  # first mention ending after start
         return k == len(taken_starts) or taken_starts[k] >= end
 
+    out: list[Mention] = []
     for run in _CAPITALISED_RUN.finditer(text):
-        words = [(w.start(), w.end()) for w in _WORD.finditer(text, run.start(), run.end())]
-        i = 0
-        while i < len(words):
-            hit = None
-            for size in range(min(FUZZY_MAX_WORDS, len(words) - i), 0, -1):
-                start, end = words[i][0], words[i + size - 1][1]
-                if not free(start, end):
-                    continue
-                window = text[start:end]
-                if window not in cache:
-                    cache[window] = index.gazetteer.lookup(window)
-                if cache[window] is not None and not _not_a_place(text, start, end):
-                    hit = (start, end, size, cache[window])
-                    break
-            if hit is None:
-                i += 1
-                continue
-            start, end, size, (loc, score) = hit
-            out.append(Mention(loc.id, text[start:end], start, end, min(score, KEY_SCORE)))
-            i += size
+        if run.group() not in windows or (run.start() and text[run.start() - 1].isalnum()):
+            continue
+        reach = run.start()
+        for rel_start, rel_end, locality_id, score in windows[run.group()]:
+            start, end = run.start() + rel_start, run.start() + rel_end
+            if start >= reach and free(start, end) and not _not_a_place(text, start, end):
+                out.append(Mention(locality_id, text[start:end], start, end, score))
+                reach = end
     return out
 
 

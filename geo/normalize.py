@@ -22,7 +22,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 
 import numpy as np
 
@@ -53,21 +52,36 @@ def _base_char(ch: str) -> str:
     return " "
 
 
-def _build_table() -> MappingProxyType[int, str]:
-    ranges = [(0, 0x250), (0x2B0, 0x370), (0x1E00, 0x1F00), (0x370, 0x530), (0x2000, 0x2070),
-              (0xFE20, 0xFE30)]
-    table = {}
+def _lookup_table(ranges: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Code point -> normalised code point, identity outside ``ranges`` (read-only)."""
+    table = np.arange(max(hi for _, hi in ranges), dtype=np.uint32)
     for lo, hi in ranges:
         for cp in range(lo, hi):
-            ch = chr(cp)
-            out = _base_char(ch)
-            if out != ch:
-                table[cp] = out
-    return MappingProxyType(table)
+            table[cp] = ord(_base_char(chr(cp)))
+    table.flags.writeable = False
+    return table
 
 
-_NORM_TABLE = _build_table()
-_FOLD_TABLE = MappingProxyType(str.maketrans({"e": "i", "y": "i", "o": "u", "q": "k", "v": "w"}))
+def _fold_table() -> np.ndarray:
+    table = np.arange(128, dtype=np.uint32)
+    for src, dst in zip("eyoqv", "iiukw", strict=True):
+        table[ord(src)] = ord(dst)
+    table.flags.writeable = False
+    return table
+
+
+# Latin, IPA modifiers, combining marks, Greek and Cyrillic, Latin Extended Additional,
+# general punctuation, combining half marks; other characters are kept as they are.
+_NORM_TABLE = _lookup_table([(0, 0x250), (0x2B0, 0x530), (0x1E00, 0x1F00), (0x2000, 0x2070),
+                             (0xFE20, 0xFE30)])
+_FOLD_TABLE = _fold_table()  # vowel spellings and q/k, v/w, on ASCII letters
+
+
+def _translate(arr: np.ndarray, table: np.ndarray) -> np.ndarray:
+    inside = arr < len(table)
+    return np.where(inside, table[np.where(inside, arr, 0)], arr).astype(np.uint32)
+
+
 _POSSESSIVE = re.compile(r"\x01s(?![a-z0-9])")
 # A literal leading space lets the regex engine skip fast to candidates; the text gets a
 # leading space for the search and batch separators are followed by one.
@@ -168,12 +182,13 @@ def _drop_endings(arr: np.ndarray, origin: np.ndarray) -> tuple[np.ndarray, np.n
 def _pipeline(text: str, *, loose: bool, batch: bool = False) -> MappedText:
     if not batch and _SEP in text:
         text = text.replace(_SEP, " ")
-    s = text.translate(_NORM_TABLE)
+    arr = _translate(_codepoints(text), _NORM_TABLE)
     if loose:
+        s = _from_codepoints(arr)
         s = _POSSESSIVE.sub(_DEL * 2, s)
         s = _ARTICLES_3.sub(" " + _DEL * 3, _ARTICLES_2.sub(" " + _DEL * 2, " " + s))[1:]
-        s = s.replace("ei", "ai").replace("ey", "ai").translate(_FOLD_TABLE)
-    arr = _codepoints(s)
+        s = s.replace("ei", "ai").replace("ey", "ai")
+        arr = _translate(_codepoints(s), _FOLD_TABLE)
     origin = np.arange(len(arr), dtype=np.int64)
     if loose:
         keep = arr != 1
