@@ -29,7 +29,8 @@ from geo.model import Locality
 from geo.normalize import MappedText, normalize, normalize_many, skeleton_text, skeletons
 
 DATASET = "dataset"
-_INDEX_FORMAT = 3  # bump when the pickled layout changes
+_STOP = "stop"  # source of the stop phrases: matched so as to shield their words, never kept
+_INDEX_FORMAT = 4  # bump when the pickled layout changes
 
 #: Words after which a capitalised name is a person's, not a place's ("Gen. Ali Mayhoub").
 PERSON_CUES = frozenset(
@@ -135,6 +136,7 @@ class MentionIndex:
         localities: Iterable[Locality],
         extra: Iterable[tuple[str, str, str]] = (),
         *,
+        stop: Iterable[str] = (),
         cache_dir: str | os.PathLike[str] | None = None,
     ) -> MentionIndex:
         """Compile the dataset's spellings and optional extra names.
@@ -146,6 +148,10 @@ class MentionIndex:
         extra : iterable of (name, ref, source)
             More names, e.g. ``(name, "geonames:170592", "geonames")`` from
             ``GeoNamesIndex.entries()``; a mention of one carries its ``ref`` and ``source``.
+        stop : iterable of str
+            Phrases that name no place although they contain one, e.g. the factions' names
+            and aliases ("Ahrar al-Sham" when Damascus has the alias "al-Sham"): a place
+            inside one of them is not a mention.
         cache_dir : path, optional
             Directory of the caller's where the compiled index is pickled, keyed by a hash of
             the inputs (a large index loads several times faster than it builds).
@@ -155,7 +161,7 @@ class MentionIndex:
         MentionIndex
         """
         localities = tuple(localities)
-        extra = tuple(extra)
+        extra = tuple((phrase, "", _STOP) for phrase in stop) + tuple(extra)
         cache_file = None
         if cache_dir is not None:
             digest = _digest(localities, extra)
@@ -198,6 +204,8 @@ class MentionIndex:
                 variants.append(f"{first} {rest.upper()}")
                 if position < n_dataset:  # glued words ("KafrBatna")
                     variants.append(glued)
+            if targets[position][1] == _STOP:  # "regime forces" shields its words too
+                variants.append(loose.upper())
             for variant in variants:
                 if variant not in patterns:
                     patterns[variant] = len(refs)
@@ -312,16 +320,18 @@ def find_mentions(text: str, index: MentionIndex, *, fuzzy: bool = True) -> list
             for start, end, value in zip(starts.tolist(), ends.tolist(), values.tolist(),
                                          strict=True)
             if not _not_a_place(text, start, end)]
+    refs, sources = index.refs, index.sources
+    taken = [(start, end) for start, end, _ in kept]
+    kept = [hit for hit in kept if sources[hit[2]] != _STOP]
     surfaces = sorted({text[start:end] for start, end, _ in kept})
     scores = {surface: EXACT_SCORE if norm in index.exact else KEY_SCORE
               for surface, norm in zip(surfaces, normalize_many(surfaces), strict=True)}
-    refs, sources = index.refs, index.sources
     mentions = [
         Mention(refs[value], text[start:end], start, end, scores[text[start:end]], sources[value])
         for start, end, value in kept
     ]
     if fuzzy:
-        mentions += _fuzzy_mentions(text, index, mentions)
+        mentions += _fuzzy_mentions(text, index, taken)
         mentions.sort(key=lambda m: m.start)
     return mentions
 
@@ -337,8 +347,11 @@ def _windows(run: str) -> list[tuple[int, int]]:
     ]
 
 
-def _fuzzy_mentions(text: str, index: MentionIndex, found: list[Mention]) -> list[Mention]:
-    """Gazetteer matches (fuzzy included) of capitalised words that no mention covers."""
+def _fuzzy_mentions(
+    text: str, index: MentionIndex, taken: list[tuple[int, int]]
+) -> list[Mention]:
+    """Gazetteer matches (fuzzy included) of capitalised words outside the ``taken`` spans
+    (sorted, not overlapping)."""
     runs = {run: _windows(run) for run in set(_CAPITALISED_RUN.findall(text))}
     queries = sorted({run[s:e] for run, spans in runs.items() for s, e in spans})
     resolved = dict(zip(queries, index.gazetteer.lookup_many(queries), strict=True))
@@ -350,8 +363,8 @@ def _fuzzy_mentions(text: str, index: MentionIndex, found: list[Mention]) -> lis
             windows[run] = kept
     if not windows:
         return []
-    taken_starts = [m.start for m in found]  # sorted, not overlapping
-    taken_ends = [m.end for m in found]
+    taken_starts = [start for start, _ in taken]
+    taken_ends = [end for _, end in taken]
 
     def free(start: int, end: int) -> bool:
         k = bisect.bisect_left(taken_ends, start + 1)  # first mention ending after start
