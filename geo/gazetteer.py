@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from geo.errors import GeocoderError
 from geo.model import Locality
-from geo.normalize import normalize, normalize_many, skeleton, skeletons
+from geo.normalize import keys_of_skeletons, normalize, normalize_many, skeleton, skeletons
 
 #: Scores of the three stages of ``DatasetGazetteer``.
 EXACT_SCORE = 1.0
@@ -154,13 +154,17 @@ class DatasetGazetteer(Geocoder):
     ----------
     localities : iterable of Locality
         The dataset's localities.
-    fuzzy_cutoff : float, default FUZZY_CUTOFF
-        Minimum ``fuzz.ratio`` (0-100) for a fuzzy match; 101 disables fuzzy matching.
+    fuzzy_cutoff : float or None, default FUZZY_CUTOFF
+        Minimum ``fuzz.ratio`` (0-100) for a fuzzy match; None disables fuzzy matching.
     """
 
     source: ClassVar[str] = "dataset"
 
-    def __init__(self, localities: Iterable[Locality], *, fuzzy_cutoff: float = FUZZY_CUTOFF):
+    def __init__(
+        self, localities: Iterable[Locality], *, fuzzy_cutoff: float | None = FUZZY_CUTOFF
+    ):
+        if fuzzy_cutoff is not None and not 0 <= fuzzy_cutoff <= 100:
+            raise ValueError(f"fuzzy_cutoff must be within 0..100 or None, got {fuzzy_cutoff!r}")
         self._localities = {loc.id: loc for loc in localities}
         forms = [(loc.id, locality_forms(loc)) for loc in self._localities.values()]
         primary = [(lid, fs[0]) for lid, fs in forms]
@@ -168,7 +172,8 @@ class DatasetGazetteer(Geocoder):
         ordered = primary + others
         self._exact = _first_wins((normalize(f), lid) for lid, f in ordered)
         loose = [(skeleton(f), lid) for lid, f in ordered]
-        keyed = [(sk.replace(" ", ""), sk.count(" ") + 1, lid) for sk, lid in loose]
+        glued = keys_of_skeletons([sk for sk, _ in loose])
+        keyed = [(k, sk.count(" ") + 1, lid) for k, (sk, lid) in zip(glued, loose, strict=True)]
         self._keys = _first_wins((k, lid) for k, _, lid in keyed if len(k) >= KEY_MIN_LENGTH)
         # fuzzy candidates by (first letter, number of words): a typo keeps both
         fuzzy: dict[tuple[str, int], list[str]] = {}
@@ -185,23 +190,26 @@ class DatasetGazetteer(Geocoder):
 
     def lookup(self, query: str) -> tuple[Locality, float] | None:
         """The locality a name designates and the match score (0..1), or None."""
-        return self._resolve(normalize(query), skeleton(query))
+        return self.lookup_many([query])[0]
 
     def lookup_many(self, queries: Sequence[str]) -> list[tuple[Locality, float] | None]:
         """``[self.lookup(q) for q in queries]``, normalising all queries in one pass."""
-        return [self._resolve(n, k)
-                for n, k in zip(normalize_many(queries), skeletons(queries), strict=True)]
+        loose = skeletons(queries)
+        return [
+            self._resolve(n, sk, k)
+            for n, sk, k in zip(normalize_many(queries), loose, keys_of_skeletons(loose),
+                                strict=True)
+        ]
 
-    def _resolve(self, norm: str, loose: str) -> tuple[Locality, float] | None:
+    def _resolve(self, norm: str, loose: str, key: str) -> tuple[Locality, float] | None:
         if norm in self._exact:
             return self._localities[self._exact[norm]], EXACT_SCORE
-        key = loose.replace(" ", "")
         if key in self._keys:
             return self._localities[self._keys[key]], KEY_SCORE
         return self._fuzzy(key, loose.count(" ") + 1)
 
     def _fuzzy(self, key: str, words: int) -> tuple[Locality, float] | None:
-        if len(key) < FUZZY_MIN_LENGTH:
+        if self._cutoff is None or len(key) < FUZZY_MIN_LENGTH:
             return None
         candidates = self._fuzzy_keys.get((key[0], words), ())
         best = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=self._cutoff)

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import ClassVar
 
 from geo.gazetteer import EXACT_SCORE, KEY_SCORE, Geocoder, Match
-from geo.normalize import match_key, normalize, normalize_many, skeletons
+from geo.normalize import match_key, match_keys, normalize, normalize_many
 
-_CACHE_FORMAT = 1  # bump when the pickled layout changes
+_CACHE_FORMAT = 2  # bump when the pickled layout changes
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def build_index(
                 names.append((alt, i))
     spellings = [n for n, _ in names]
     norms = normalize_many(spellings)
-    keys = [k.replace(" ", "") for k in skeletons(spellings)]
+    keys = match_keys(spellings)
     by_norm = _group(norms, names, places)
     by_key = _group(keys, names, places)
     return GeoNamesIndex(tuple(places), tuple(names), by_norm, by_key,
