@@ -6,9 +6,10 @@ Usage::
     python benchmarks/run.py --quick    # under a minute
     python benchmarks/run.py --only snapshot,sweep --json-out results.jsonl
 
-Each figure is printed as ``{"name", "value", "unit", "baseline", "ratio"}`` (``ratio`` =
-baseline / value, so higher is better for times). Timings are medians of repeated runs after
-a warm-up; comparisons run both sides in the same process, interleaved, so drift cancels.
+Each figure is printed as ``{"name", "value", "unit", "baseline", "ratio"}``; ``ratio`` says how
+many times better than the baseline the figure is (for times and for rates alike). Timings
+are medians of repeated runs after a warm-up; comparisons run both sides in the same
+process, interleaved, so drift cancels.
 """
 
 from __future__ import annotations
@@ -47,10 +48,17 @@ class Results:
         self.notes: list[str] = []
         self.out = out.open("w", encoding="utf-8") if out else None
 
-    def add(self, name: str, value: float, unit: str, baseline: float | None = None
-            ) -> dict[str, Any]:
-        """Record one figure; ``ratio`` is baseline / value (None without a baseline)."""
-        ratio = round(baseline / value, 2) if baseline is not None and value else None
+    def add(self, name: str, value: float, unit: str, baseline: float | None = None, *,
+            higher_is_better: bool = False) -> dict[str, Any]:
+        """Record one figure.
+
+        ``ratio`` says how many times better ``value`` is than ``baseline``: baseline / value
+        for times (lower is better), value / baseline for rates such as MB/s (None without
+        a baseline).
+        """
+        ratio = None
+        if baseline is not None and value and baseline:
+            ratio = round(value / baseline if higher_is_better else baseline / value, 2)
         row = {"name": name, "value": round(value, 3), "unit": unit,
                "baseline": None if baseline is None else round(baseline, 3), "ratio": ratio}
         self.rows.append(row)
@@ -68,7 +76,7 @@ class Results:
 
     def table(self) -> str:
         """The figures as an aligned plain-text table."""
-        head = ("figure", "value", "unit", "baseline", "x faster")
+        head = ("figure", "value", "unit", "baseline", "x better")
         body = [(r["name"], f"{r['value']:g}", r["unit"],
                  "" if r["baseline"] is None else f"{r['baseline']:g}",
                  "" if r["ratio"] is None else f"{r['ratio']:g}") for r in self.rows]

@@ -70,5 +70,5 @@ def test_snapshot_step_prints_json_lines_and_a_table(tiny: Path, capsys) -> None
         assert row["unit"] == "ms" and row["value"] > 0 and row["baseline"] > 0
         assert row["ratio"] == pytest.approx(row["baseline"] / row["value"], rel=0.01)
     table = res.table()
-    assert "snapshot.median" in table and "x faster" in table.splitlines()[0]
+    assert "snapshot.median" in table and "x better" in table.splitlines()[0]
     assert not res.notes  # the naive baseline agrees with the atlas on the areas

@@ -1,0 +1,133 @@
+"""The app in headless Chromium: slider-to-map latency, cold start to first map, server memory.
+
+Starts ``streamlit run app.py -- --data DIR --seeds DIR`` as the README does, drives the date
+slider with the keyboard and times each move until the map frame has drawn the new layers
+(``window.feature_group`` grows), on the shipped dataset and on the country-scale one.
+Peak resident memory is the server process's ``VmHWM`` after the run (Linux).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SLIDER = '[data-testid="stSlider"] input[type="range"]'
+DRAWN = ("window.map && window.feature_group && window.feature_group.length > 0 "
+         "&& document.querySelector('canvas')")
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(data: Path, seeds: Path, log: Any) -> tuple[subprocess.Popen[bytes], str]:
+    port = _port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--", "--data", str(data), "--seeds", str(seeds)],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError("the app server did not start")
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+def measure(browser: Any, label: str, data: Path, seeds: Path, moves: int,
+            res: Any) -> None:
+    """Cold start, first map and slider latency for one dataset; peak server memory."""
+    with tempfile.TemporaryFile() as log:
+        t0 = time.monotonic()
+        proc, url = _start(data, seeds, log)
+        try:
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            page.goto(url)
+            frame = page.wait_for_selector(FRAME, timeout=120_000).content_frame()
+            frame.wait_for_function(DRAWN, timeout=120_000)
+            res.add(f"app.{label}.cold_start_to_first_map", time.monotonic() - t0, "s")
+            warm = []
+            for _ in range(3):
+                t1 = time.monotonic()
+                page.goto(url)
+                frame = page.wait_for_selector(FRAME, timeout=60_000).content_frame()
+                frame.wait_for_function(DRAWN, timeout=60_000)
+                warm.append(time.monotonic() - t1)
+            res.add(f"app.{label}.page_open_to_first_map", statistics.median(warm), "s")
+            thumb = page.locator(SLIDER)
+
+            def timed(action: Any) -> float:
+                frame = page.wait_for_selector(FRAME).content_frame()
+                groups = frame.evaluate("(window.feature_group || []).length")
+                t1 = page.evaluate("performance.now()")
+                action()
+                frame = page.wait_for_selector(FRAME).content_frame()
+                frame.wait_for_function(f"(window.feature_group || []).length > {groups}",
+                                        timeout=60_000)
+                return page.evaluate("performance.now()") - t1
+
+            # the slider commits keyboard moves on End/Home (arrow keys wait for a release):
+            # whole-period jumps, the worst case, where every place may differ
+            slide = []
+            for key in ["End", "Home"] * (moves // 2):
+                thumb.focus()
+                slide.append(timed(lambda key=key: thumb.press(key)))
+            res.add(f"app.{label}.slider_to_map_p50", statistics.median(slide), "ms")
+            res.add(f"app.{label}.slider_to_map_p95", _p95(slide), "ms")
+            # stepping to the next change date, as a user scrubbing through the period does
+            step = [timed(lambda: page.get_by_role("button", name="change ▶").click())
+                    for _ in range(moves)]
+            res.add(f"app.{label}.next_change_to_map_p50", statistics.median(step), "ms")
+            res.add(f"app.{label}.next_change_to_map_p95", _p95(step), "ms")
+            res.add(f"app.{label}.server_peak_rss", _peak_rss_mb(proc.pid), "MB")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def run(res: Any, *, country: Path, quick: bool) -> None:
+    """Shipped dataset, then the country-scale one, in one headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    if not (ROOT / "app.py").is_file():
+        res.note("app benchmark skipped: app.py is missing")
+        return
+    with tempfile.TemporaryDirectory() as empty, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            measure(browser, "shipped", ROOT / "data", ROOT / "seeds", 8 if quick else 24, res)
+            measure(browser, "country", country, Path(empty), 6 if quick else 24, res)
+        finally:
+            browser.close()

@@ -1,0 +1,142 @@
+"""Ingestion throughput with the GeoNames gazetteer loaded, against flashtext on the same names.
+
+The corpus is generated (fixed seed) from the shipped dataset's places and factions, written
+the way reports write them (other transliterations, glued words, lower-case articles), with
+GeoNames towns of Syria mixed in. Both sides read the same texts, interleaved, in one process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "benchmarks" / "_data" / "cache"
+
+TEMPLATES = [
+    "{faction} captured {place} after heavy shelling of {place2} overnight.",
+    "According to local sources, {faction} withdrew from {place} on {date}.",
+    "Civilians left {place} through the corridor towards {place2} on {weekday}.",
+    "The {faction} said it had taken full control of {place} and the farms east of {place2}.",
+    "Clashes continued between {faction} and {faction2} on the outskirts of {place}.",
+    "A ceasefire was agreed in {place}; buses took fighters and families to {place2}.",
+    "Reports from {place} describe air strikes on the market and the hospital.",
+    "Residents of {place} and {place2} said food and medicine had run out.",
+    "{faction} fighters in {place} agreed to lay down their arms in return for safe passage.",
+    "Activists reported that the road between {place} and {place2} was cut.",
+]
+
+
+def _spellings(name: str, rng: random.Random) -> str:
+    """A name as a report might write it (glued, article dropped, vowel or case changed)."""
+    roll = rng.random()
+    if roll < 0.15:
+        return name.replace(" ", "")
+    if roll < 0.25:
+        return name.replace("al-", "el-").replace("Al-", "El-")
+    if roll < 0.35:
+        return name.replace("ou", "u").replace("ee", "i")
+    if roll < 0.40:
+        return name.upper()
+    return name
+
+
+def make_corpus(dataset: Any, extra_names: list[str], size_bytes: int, seed: int = 3
+                ) -> list[tuple[str, str]]:
+    """Generated reports ``(file name, text)`` totalling about ``size_bytes`` of UTF-8."""
+    rng = random.Random(seed)
+    places = [n for loc in dataset.localities for n in (loc.name, *loc.alt_names[:2])]
+    places += extra_names
+    factions = [a for f in dataset.factions for a in (f.name, *f.aliases[:3])]
+    start = dataset.meta.start
+    span = (dataset.meta.end - start).days
+    out: list[tuple[str, str]] = []
+    total = 0
+    while total < size_bytes:
+        day = start + dt.timedelta(days=rng.randint(0, span))
+        lines = [f"date {day.isoformat()}", ""]
+        for _ in range(rng.randint(8, 30)):
+            t = rng.choice(TEMPLATES)
+            lines.append(t.format(
+                faction=rng.choice(factions), faction2=rng.choice(factions),
+                place=_spellings(rng.choice(places), rng),
+                place2=_spellings(rng.choice(places), rng),
+                date=day.strftime("%d %B"), weekday=day.strftime("%A")))
+            if rng.random() < 0.3:
+                lines.append("")
+        text = "\n".join(lines) + "\n"
+        out.append((f"report-{len(out):05d}.txt", text))
+        total += len(text.encode("utf-8"))
+    return out
+
+
+def _clock(fn: Any) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - t0, value
+
+
+def run(res: Any, *, quick: bool) -> None:
+    """Measure index build/load, end-to-end ingestion MB/s and flashtext MB/s (interleaved)."""
+    from flashtext import KeywordProcessor
+
+    from geo.dataset import load_dataset
+    from geo.geonames import load_geonames
+    from geo.ingest import ingest_report
+    from geo.mentions import MentionIndex
+    from geo.reports import parse_report
+
+    dataset = load_dataset(ROOT / "data")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    # the whole world (cities500): the first run builds the pickle once (slow), then loads it
+    t_geo, geonames = _clock(lambda: load_geonames(None, cache_dir=CACHE))
+    res.add("ingest.geonames_load", t_geo, "s")
+    entries = [(name, ref, "geonames") for name, ref in geonames.entries()]
+    res.add("ingest.gazetteer_names", len(entries), "names")
+    t_idx, index = _clock(lambda: MentionIndex.build(dataset.localities, entries,
+                                                     cache_dir=CACHE))
+
+    def flash_build() -> KeywordProcessor:
+        kp = KeywordProcessor(case_sensitive=False)
+        for loc in dataset.localities:
+            for name in (loc.name, *loc.alt_names):
+                kp.add_keyword(name, loc.id)
+        for name, ref, _ in entries:
+            kp.add_keyword(name, ref)
+        return kp
+
+    t_flash_build, kp = _clock(flash_build)
+    res.add("ingest.index_build_or_load", t_idx, "s", t_flash_build)
+    res.add("ingest.gazetteer_ready_total", t_geo + t_idx, "s")
+
+    syrian = [p[1] for p in geonames.places if p[4] == "SY"]
+    corpus = make_corpus(dataset, syrian[:500], 400_000 if quick else 2_000_000)
+    mb = sum(len(text.encode("utf-8")) for _, text in corpus) / 1e6
+
+    def ours() -> int:
+        found = 0
+        for name, text in corpus:
+            report = parse_report(text, path=name)
+            found += len(ingest_report(report, dataset=dataset, index=index).mentions)
+        return found
+
+    def flash() -> int:
+        return sum(len(kp.extract_keywords(text, span_info=True)) for _, text in corpus)
+
+    ours()
+    flash()  # warm-up
+    t_ours, t_flash = [], []
+    for _ in range(1 if quick else 3):
+        t, n_ours = _clock(ours)
+        t_ours.append(t)
+        t, n_flash = _clock(flash)
+        t_flash.append(t)
+    res.add("ingest.throughput_end_to_end", mb / statistics.median(t_ours), "MB/s",
+            mb / statistics.median(t_flash), higher_is_better=True)
+    print(f"# ingest corpus {mb:.2f} MB in {len(corpus)} reports: {n_ours} place mentions "
+          f"(flashtext: {n_flash} keywords)", file=sys.stderr)
