@@ -245,9 +245,10 @@ def normalize(name: str) -> str:
 def skeleton(name: str) -> str:
     """The loose form of a name, words kept apart by spaces ("Ein Tarma" -> "ain tarm").
 
-    See the module docstring for the rules. Idempotent.
+    See the module docstring for the rules. Idempotent: the rules are applied again until
+    nothing changes (a rule can uncover work for another, as in "yl-A" -> "il a" -> "a").
     """
-    return _pipeline(name, loose=True).text
+    return skeletons([name])[0]
 
 
 def match_key(name: str) -> str:
@@ -262,16 +263,20 @@ def match_key(name: str) -> str:
 
 
 def keys_of_skeletons(loose: Sequence[str]) -> list[str]:
-    """``match_key`` of names given their ``skeleton`` (glue, then reduce to a fixed point)."""
-    keys = [s.replace(" ", "") for s in loose]
-    pending = list(range(len(keys)))
+    """``match_key`` of names given their ``skeleton``: glue the words, reduce again."""
+    return _fixed_point([s.replace(" ", "") for s in loose])
+
+
+def _fixed_point(forms: list[str]) -> list[str]:
+    """Apply the loose rules to ``forms`` until none changes (each pass only shortens)."""
+    pending = list(range(len(forms)))
     while pending:
-        again = skeletons([keys[i] for i in pending])
-        changed = [i for i, new in zip(pending, again, strict=True) if new != keys[i]]
+        again = _batch([forms[i] for i in pending], loose=True)
+        changed = [i for i, new in zip(pending, again, strict=True) if new != forms[i]]
         for i, new in zip(pending, again, strict=True):
-            keys[i] = new
+            forms[i] = new
         pending = changed
-    return keys
+    return forms
 
 
 def match_keys(names: Sequence[str]) -> list[str]:
@@ -293,5 +298,5 @@ def normalize_many(names: Sequence[str]) -> list[str]:
 
 
 def skeletons(names: Sequence[str]) -> list[str]:
-    """``[skeleton(n) for n in names]`` in one vectorised pass (fast for many names)."""
-    return _batch(names, loose=True)
+    """``[skeleton(n) for n in names]`` in a few vectorised passes (fast for many names)."""
+    return _fixed_point(_batch(names, loose=True))
