@@ -74,6 +74,10 @@ class Tessellation:
         Number of cells in each block.
     block_geoms : numpy array of shapely geometries
         Union of the cells of each block, WGS 84.
+    valid_coverage : bool
+        True when the cells were checked, once, to form a valid coverage (valid polygons that
+        meet only along shared edges): then every union of some of them is valid as computed
+        and the per-date validity check is skipped.
 
     Unions computed for a date are also kept in a bounded least-recently-used cache keyed by
     the exact set of cells (or shared edges), so playback, where consecutive dates change few
@@ -91,6 +95,7 @@ class Tessellation:
     block_of_cell: np.ndarray
     block_size: np.ndarray
     block_geoms: np.ndarray
+    valid_coverage: bool = False
     _cache: _LRU = field(default_factory=lambda: _LRU(_CACHE_ENTRIES), compare=False,
                          repr=False)
 
@@ -193,6 +198,7 @@ class Tessellation:
             pair_a=a[ok].astype(np.int32), pair_b=b[ok].astype(np.int32), edges=shared[ok],
             study_area=study_area, metric_crs=metric_crs, block_of_cell=block_of_cell,
             block_size=np.bincount(block_of_cell), block_geoms=block_geoms,
+            valid_coverage=bool(shapely.coverage_is_valid(cells)),
         )
 
     def cell_holders(self, point_holder: np.ndarray) -> np.ndarray:
@@ -257,7 +263,7 @@ class Tessellation:
         blocks = self.block_of_cell[cells]
         full = np.bincount(blocks, minlength=len(self.block_size)) == self.block_size
         pieces = np.concatenate([self.block_geoms[full], self.cells[cells[~full[blocks]]]])
-        merged = _union_cells(pieces)
+        merged = _union_cells(pieces, trusted=self.valid_coverage)
         self._cache.put(key, merged)
         return merged
 
@@ -271,13 +277,17 @@ class ControlGeometry:
     frontlines: dict[tuple[int, int], BaseGeometry]
 
 
-def _union_cells(cells: np.ndarray) -> BaseGeometry:
-    """Union of cells that form a coverage; exact and fast, with a robust fallback."""
+def _union_cells(cells: np.ndarray, *, trusted: bool = False) -> BaseGeometry:
+    """Union of cells that form a coverage; exact and fast, with a robust fallback.
+
+    ``trusted``: the cells are known to form a valid coverage, so the result is valid and
+    is not checked again.
+    """
     if len(cells) == 1:
         return cells[0]
     try:
         merged = shapely.coverage_union_all(cells)
-        if merged.is_valid:
+        if trusted or merged.is_valid:
             return merged
     except shapely.errors.GEOSException:
         pass
