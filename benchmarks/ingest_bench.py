@@ -115,7 +115,7 @@ def run(res: Any, *, quick: bool) -> None:
     res.add("ingest.gazetteer_ready_total", t_geo + t_idx, "s")
 
     syrian = [p[1] for p in geonames.places if p[4] == "SY"]
-    corpus = make_corpus(dataset, syrian[:500], 400_000 if quick else 2_000_000)
+    corpus = make_corpus(dataset, syrian[:500], 150_000 if quick else 2_000_000)
     mb = sum(len(text.encode("utf-8")) for _, text in corpus) / 1e6
 
     def ours() -> int:

@@ -218,14 +218,16 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="fewer repetitions: under a minute")
-    p.add_argument("--only", default=",".join(SECTIONS),
-                   help=f"comma-separated sections among {', '.join(SECTIONS)}")
+    p.add_argument("--quick", action="store_true",
+                   help="fewer repetitions and no browser (add --only ... app to include it)")
+    p.add_argument("--only", default=None,
+                   help=f"comma-separated sections among {', '.join(SECTIONS)} (default: all)")
     p.add_argument("--data", type=Path, default=None,
                    help="country-scale dataset directory (default: generated, fixed seed)")
     p.add_argument("--json-out", type=Path, default=None, help="also write the JSON lines here")
     a = p.parse_args(argv)
-    only = {s.strip() for s in a.only.split(",") if s.strip()}
+    chosen = a.only or ",".join(s for s in SECTIONS if not (a.quick and s == "app"))
+    only = {s.strip() for s in chosen.split(",") if s.strip()}
     unknown = only - set(SECTIONS)
     if unknown:
         p.error(f"unknown section(s): {', '.join(sorted(unknown))}")
@@ -238,9 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     if only & {"setup", "snapshot", "sweep", "areas"}:
         atlas = bench_setup(res, data, 1 if q else 3)
     if "snapshot" in only and atlas:
-        bench_snapshot(res, atlas, 30 if q else 201, 10 if q else 8)
+        bench_snapshot(res, atlas, 20 if q else 201, 10 if q else 8)
     if "sweep" in only and atlas:
-        bench_sweep(res, atlas, 300 if q else None)
+        bench_sweep(res, atlas, 200 if q else None)
     if "areas" in only and atlas:
         bench_areas(res, atlas, 1 if q else 5)
     if "ingest" in only:
