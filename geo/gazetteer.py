@@ -6,16 +6,20 @@ project's exceptions; each provider only looks the name up and builds a ``Match`
 
 from __future__ import annotations
 
+import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rapidfuzz import fuzz, process
 
 from geo.errors import GeocoderError
 from geo.model import Locality
+
+if TYPE_CHECKING:
+    from geo.model import Dataset
 from geo.normalize import keys_of_skeletons, normalize, normalize_many, skeleton, skeletons
 
 #: Scores of the three stages of ``DatasetGazetteer``.
@@ -253,3 +257,41 @@ class ChainGazetteer(Geocoder):
             if found is not None:
                 return found
         return None
+
+
+def default_gazetteer(
+    dataset: Dataset,
+    *,
+    online: bool = False,
+    countries: Sequence[str] | None = ("SY",),
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> ChainGazetteer:
+    """The project's chain: the dataset, then offline GeoNames, then (opt-in) Nominatim.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Its localities are asked first (source ``dataset``).
+    online : bool, default False
+        Also ask Nominatim (OpenStreetMap) over the network, last (source ``nominatim``).
+    countries : sequence of str or None, default ("SY",)
+        GeoNames countries to fall back on (source ``geonames``); None for the whole world.
+    cache_dir : path, optional
+        Where the GeoNames index may be pickled for faster loading next time.
+
+    Returns
+    -------
+    ChainGazetteer
+        Loading GeoNames takes a second or two: build this once and keep it.
+    """
+    from geo.geonames import GeoNamesGeocoder, load_geonames
+
+    chain: list[Geocoder] = [
+        DatasetGazetteer(dataset.localities),
+        GeoNamesGeocoder(load_geonames(countries, cache_dir=cache_dir)),
+    ]
+    if online:
+        from geo._nominatim import NominatimGeocoder
+
+        chain.append(NominatimGeocoder())
+    return ChainGazetteer(chain)

@@ -116,8 +116,8 @@ def build_index(
             continue
         i = len(places)
         name = str(rec["name"])
-        places.append((int(rec["geonameid"]), name, float(rec["latitude"]),  # type: ignore[arg-type]
-                       float(rec["longitude"]), country, int(rec.get("population") or 0)))  # type: ignore[arg-type]
+        places.append((int(str(rec["geonameid"])), name, float(str(rec["latitude"])),
+                       float(str(rec["longitude"])), country, int(str(rec.get("population") or 0))))
         seen = {name}
         names.append((name, i))
         for alt in rec.get("alternatenames") or ():  # type: ignore[attr-defined]

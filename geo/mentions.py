@@ -25,7 +25,7 @@ import numpy as np
 
 from geo.gazetteer import EXACT_SCORE, KEY_MIN_LENGTH, KEY_SCORE, DatasetGazetteer, locality_forms
 from geo.geonames import write_pickle
-from geo.model import Locality
+from geo.model import Dataset, Locality
 from geo.normalize import MappedText, normalize, normalize_many, skeleton_text, skeletons
 
 DATASET = "dataset"
@@ -177,6 +177,19 @@ class MentionIndex:
         if cache_file is not None:
             write_pickle(cache_file, index)
         return index
+
+    @classmethod
+    def for_dataset(
+        cls,
+        dataset: Dataset,
+        extra: Iterable[tuple[str, str, str]] = (),
+        *,
+        cache_dir: str | os.PathLike[str] | None = None,
+    ) -> MentionIndex:
+        """``build`` with the dataset's localities and its factions' names and aliases as stop
+        phrases (so "Ahrar al-Sham" never yields a place from an alias "al-Sham")."""
+        stop = [p for f in dataset.factions for p in (f.name, *f.aliases)]
+        return cls.build(dataset.localities, extra, stop=stop, cache_dir=cache_dir)
 
     @classmethod
     def _compile(

@@ -122,3 +122,29 @@ def test_geonames_names_join_the_mention_index_without_beating_the_dataset(syria
         ("Aleppo", "geonames:170063", "geonames"),
         ("Jarablus", "jarablus", "dataset"),
     ]
+
+
+@pytest.fixture(scope="module")
+def shipped_dataset():
+    from geo.dataset import load_dataset
+
+    return load_dataset(Path(__file__).resolve().parent.parent / "data")
+
+
+def test_default_chain_is_dataset_then_geonames_and_online_only_on_request(shipped_dataset,
+                                                                           cache_dir):
+    from geo._nominatim import NominatimGeocoder
+    from geo.gazetteer import default_gazetteer
+
+    offline = default_gazetteer(shipped_dataset, cache_dir=cache_dir)
+    assert [g.source for g in offline.geocoders] == ["dataset", "geonames"]
+    assert offline.geocode("Ein Tarma").id == "ayn-tarma"
+    assert offline.geocode("Aleppo").source == "geonames"
+    online = default_gazetteer(shipped_dataset, online=True, cache_dir=cache_dir)
+    assert isinstance(online.geocoders[-1], NominatimGeocoder)
+
+
+def test_mention_index_for_a_dataset_shields_faction_names(shipped_dataset):
+    index = MentionIndex.for_dataset(shipped_dataset)
+    text = "Ahrar al-Sham fighters left Harasta; Hayat Tahrir al-Sham held Zamalka."
+    assert [m.locality_id for m in find_mentions(text, index)] == ["harasta", "zamalka"]
