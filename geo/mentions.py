@@ -60,6 +60,16 @@ FALSE_FRIEND_AFTER = frozenset(
         "chairwoman", "committee", "mp", "mps", "session", "vote", "votes", "faction", "factions"
     }
 )
+#: Arabic toponymic heads ("gate", "spring", "hill"...): alone before another name they start
+#: that name ("Bab Touma", "Ain al-Fijeh"), even when a dataset lists one as an alias.
+GENERIC_HEADS = frozenset(
+    {
+        "bab", "ain", "ayn", "ein", "tal", "tell", "kafr", "kfar", "beit", "bayt", "deir",
+        "dayr", "jisr", "ras", "wadi", "hawsh", "hosh", "umm", "bir", "khan", "qasr", "marj",
+        "sham", "souq", "suq", "jabal", "jebel", "tall", "nahr", "qalaat",
+    }
+)
+_ARTICLE_PREFIXES = ("al-", "el-", "an-", "ash-", "as-", "ad-", "ar-", "at-", "az-", "ul-")
 _NOT_PLACE_BEFORE = PERSON_CUES | GIVEN_NAMES | FALSE_FRIEND_BEFORE
 #: Longest run of capitalised words tried by the fuzzy pass.
 FUZZY_MAX_WORDS = 3
@@ -301,7 +311,14 @@ def _not_a_place(text: str, start: int, end: int) -> bool:
     if before and before[-1].strip(_PUNCTUATION).lower() in _NOT_PLACE_BEFORE:
         return True
     after = text[end:end + 24].split(maxsplit=1)
-    return bool(after) and after[0].strip(_PUNCTUATION).lower() in FALSE_FRIEND_AFTER
+    if not after or not text[end:end + 1].isspace():
+        return False
+    following = after[0]
+    if text[start:end].lower() in GENERIC_HEADS and (
+        following[:1].isupper() or following.lower().startswith(_ARTICLE_PREFIXES)
+    ):
+        return True
+    return following.strip(_PUNCTUATION).lower() in FALSE_FRIEND_AFTER
 
 
 def find_mentions(text: str, index: MentionIndex, *, fuzzy: bool = True) -> list[Mention]:

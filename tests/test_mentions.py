@@ -73,6 +73,7 @@ POSITIVES = [
     ("Fighting near Ḥarastā and Dayr al-'Asafir.", ["harasta", "deir-al-asafir"]),
     ("Buses waited at al-Wafideen.", ["wafideen-camp"]),
     ("Kfar Batna and Harasat were shelled.", ["kafr-batna", "harasta"]),
+    ("Convoys went on to Bab, north of Aleppo.", ["al-bab"]),
 ]
 
 NEGATIVES = [
@@ -87,6 +88,7 @@ NEGATIVES = [
     "The ham was sold in the market near the harbour.",
     "Ahrar al-Sham fighters agreed to leave.",
     "the Syrian Arab Army and the Russian side met in Eastern Ghouta.",
+    "Mortars fell on Bab Touma and Bab al-Hawa.",
 ]
 
 
