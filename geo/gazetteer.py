@@ -20,7 +20,14 @@ from geo.model import Locality
 
 if TYPE_CHECKING:
     from geo.model import Dataset
-from geo.normalize import keys_of_skeletons, normalize, normalize_many, skeleton, skeletons
+from geo.normalize import (
+    keys_of_skeletons,
+    normalize,
+    normalize_many,
+    skeleton,
+    skeletons,
+    without_article,
+)
 
 #: Scores of the three stages of ``DatasetGazetteer``.
 EXACT_SCORE = 1.0
@@ -31,6 +38,10 @@ FUZZY_CUTOFF = 88.0
 FUZZY_MIN_LENGTH = 6
 #: Keys shorter than this are only matched exactly (normalised), not by key.
 KEY_MIN_LENGTH = 3
+#: Keys this short say little ("ari" is Ariha, but also "Are" and "Area"): a match on one also
+#: needs a spelling close to a listed one (``close_spelling``).
+SHORT_KEY_LENGTH = 4
+SHORT_KEY_RATIO = 75.0
 
 _PARENTHESIS = re.compile(r"\s*\([^)]*\)")
 
@@ -137,6 +148,16 @@ def locality_forms(locality: Locality) -> list[str]:
     return list(seen)
 
 
+def close_spelling(bare: str, listed: Iterable[str]) -> bool:
+    """True when a spelling (normalised, without article) is near a listed one.
+
+    Near: at most one character longer or shorter and ``fuzz.ratio`` >= ``SHORT_KEY_RATIO``
+    ("utaya" ~ "otaya", "dumah" ~ "douma"; not "area" ~ "ariha" nor "harm" ~ "haarma").
+    """
+    return any(abs(len(bare) - len(f)) <= 1 and fuzz.ratio(bare, f) >= SHORT_KEY_RATIO
+               for f in listed)
+
+
 def _first_wins(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     table: dict[str, str] = {}
     for key, value in pairs:
@@ -179,6 +200,10 @@ class DatasetGazetteer(Geocoder):
         glued = keys_of_skeletons([sk for sk, _ in loose])
         keyed = [(k, sk.count(" ") + 1, lid) for k, (sk, lid) in zip(glued, loose, strict=True)]
         self._keys = _first_wins((k, lid) for k, _, lid in keyed if len(k) >= KEY_MIN_LENGTH)
+        self._short_forms: dict[str, list[str]] = {}
+        for (key, _, lid), (_, form) in zip(keyed, ordered, strict=True):
+            if len(key) <= SHORT_KEY_LENGTH and self._keys.get(key) == lid:
+                self._short_forms.setdefault(key, []).append(without_article(normalize(form)))
         # fuzzy candidates by (first letter, number of words): a typo keeps both
         fuzzy: dict[tuple[str, int], list[str]] = {}
         for key, words, _ in keyed:
@@ -209,7 +234,10 @@ class DatasetGazetteer(Geocoder):
         if norm in self._exact:
             return self._localities[self._exact[norm]], EXACT_SCORE
         if key in self._keys:
-            return self._localities[self._keys[key]], KEY_SCORE
+            short = self._short_forms.get(key)
+            if short is None or close_spelling(without_article(norm), short):
+                return self._localities[self._keys[key]], KEY_SCORE
+            return None
         return self._fuzzy(key, loose.count(" ") + 1)
 
     def _fuzzy(self, key: str, words: int) -> tuple[Locality, float] | None:

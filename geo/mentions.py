@@ -15,7 +15,7 @@ import hashlib
 import os
 import pickle
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -23,14 +23,29 @@ from typing import NamedTuple
 import ahocorasick
 import numpy as np
 
-from geo.gazetteer import EXACT_SCORE, KEY_MIN_LENGTH, KEY_SCORE, DatasetGazetteer, locality_forms
+from geo.gazetteer import (
+    EXACT_SCORE,
+    KEY_MIN_LENGTH,
+    KEY_SCORE,
+    SHORT_KEY_LENGTH,
+    DatasetGazetteer,
+    close_spelling,
+    locality_forms,
+)
 from geo.geonames import write_pickle
 from geo.model import Dataset, Locality
-from geo.normalize import MappedText, normalize, normalize_many, skeleton_text, skeletons
+from geo.normalize import (
+    MappedText,
+    normalize,
+    normalize_many,
+    skeleton_text,
+    skeletons,
+    without_article,
+)
 
 DATASET = "dataset"
 _STOP = "stop"  # source of the stop phrases: matched so as to shield their words, never kept
-_INDEX_FORMAT = 4  # bump when the pickled layout changes
+_INDEX_FORMAT = 5  # bump when the pickled layout changes
 
 #: Words after which a capitalised name is a person's, not a place's ("Gen. Ali Mayhoub").
 PERSON_CUES = frozenset(
@@ -130,7 +145,8 @@ class MentionIndex:
     """An immutable, picklable index of names to search in text; build once, reuse.
 
     Use ``MentionIndex.build``. ``refs[i]``, ``sources[i]`` and ``lengths[i]`` describe the
-    automaton's pattern ``i``.
+    automaton's pattern ``i``; ``short[i]``, for patterns of at most ``SHORT_KEY_LENGTH``
+    letters, lists the spellings (normalised, without article) a hit must be close to.
     """
 
     automaton: ahocorasick.Automaton
@@ -139,6 +155,7 @@ class MentionIndex:
     lengths: np.ndarray
     gazetteer: DatasetGazetteer
     exact: frozenset[str]
+    short: Mapping[int, tuple[str, ...]]
 
     @classmethod
     def build(
@@ -217,10 +234,15 @@ class MentionIndex:
         sources: list[str] = []
         lengths: list[int] = []
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        short: dict[int, list[int]] = {}  # pattern -> positions of the names giving it
         for position, loose in enumerate(skeletons(names)):
             glued = loose.replace(" ", "")
             if len(glued) < KEY_MIN_LENGTH:
                 continue
+            if len(glued) <= SHORT_KEY_LENGTH and targets[position][1] != _STOP:
+                value = patterns.get(loose)
+                if value is None or refs[value] == targets[position][0]:
+                    short.setdefault(len(refs) if value is None else value, []).append(position)
             first, _, rest = loose.partition(" ")
             variants = [loose]
             if rest:  # later words may be written in lower case ("Adra prison")
@@ -240,8 +262,12 @@ class MentionIndex:
                     automaton.add_word(key, patterns[variant])
         automaton.make_automaton()
         exact = frozenset(normalize(n) for n, _ in ordered)
+        wanted = sorted({p for positions in short.values() for p in positions})
+        bare = dict(zip(wanted, (without_article(n) for n in normalize_many(
+            [names[p] for p in wanted])), strict=True))
+        short_forms = {v: tuple(dict.fromkeys(bare[p] for p in ps)) for v, ps in short.items()}
         return cls(automaton, tuple(refs), tuple(sources), np.array(lengths, dtype=np.int64),
-                   DatasetGazetteer(localities), exact)
+                   DatasetGazetteer(localities), exact, short_forms)
 
 
 def _digest(localities: Sequence[Locality], extra: Sequence[tuple[str, str, str]]) -> str:
@@ -354,8 +380,14 @@ def find_mentions(text: str, index: MentionIndex, *, fuzzy: bool = True) -> list
     taken = [(start, end) for start, end, _ in kept]
     kept = [hit for hit in kept if sources[hit[2]] != _STOP]
     surfaces = sorted({text[start:end] for start, end, _ in kept})
+    norms = dict(zip(surfaces, normalize_many(surfaces), strict=True))
     scores = {surface: EXACT_SCORE if norm in index.exact else KEY_SCORE
-              for surface, norm in zip(surfaces, normalize_many(surfaces), strict=True)}
+              for surface, norm in norms.items()}
+    short = index.short
+    if short:  # a short key also needs a spelling close to a listed one ("Area" is not Ariha)
+        kept = [(start, end, value) for start, end, value in kept
+                if value not in short
+                or close_spelling(without_article(norms[text[start:end]]), short[value])]
     mentions = [
         Mention(refs[value], text[start:end], start, end, scores[text[start:end]], sources[value])
         for start, end, value in kept

@@ -85,8 +85,18 @@ def _translate(arr: np.ndarray, table: np.ndarray) -> np.ndarray:
 _POSSESSIVE = re.compile(r"\x01s(?![a-z0-9])")
 # A literal leading space lets the regex engine skip fast to candidates; the text gets a
 # leading space for the search and batch separators are followed by one.
-_ARTICLES_2 = re.compile(r" (?:al|el|il|ul|an|as|ad|ar|at|az|ed|es|en|er|et|ez)(?= )")
-_ARTICLES_3 = re.compile(r" (?:ash|adh|ath|ech|esh)(?= )")
+#: The Arabic article as transliterations write it, assimilated forms included (an-, ash-...).
+ARTICLES = frozenset({"al", "el", "il", "ul", "an", "as", "ad", "ar", "at", "az", "ed", "es",
+                      "en", "er", "et", "ez", "ash", "adh", "ath", "ech", "esh"})
+
+
+def _article_regex(length: int) -> re.Pattern[str]:
+    words = "|".join(sorted(a for a in ARTICLES if len(a) == length))
+    return re.compile(rf" (?:{words})(?= )")
+
+
+_ARTICLES_2 = _article_regex(2)
+_ARTICLES_3 = _article_regex(3)
 _MIN_STEM = 3  # letters always kept at the start of a word by the ending rule
 
 
@@ -282,6 +292,11 @@ def _fixed_point(forms: list[str]) -> list[str]:
 def match_keys(names: Sequence[str]) -> list[str]:
     """``[match_key(n) for n in names]`` in a few vectorised passes (fast for many names)."""
     return keys_of_skeletons(skeletons(names))
+
+
+def without_article(norm: str) -> str:
+    """A ``normalize``-d name without its article words ("al nashabiyah" -> "nashabiyah")."""
+    return " ".join(w for w in norm.split(" ") if w not in ARTICLES)
 
 
 def _batch(names: Sequence[str], *, loose: bool) -> list[str]:

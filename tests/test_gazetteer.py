@@ -196,3 +196,15 @@ def test_shipped_data_resolves_report_spellings(shipped, query, expected):
                                    "Kisweh", "Qudsaya", "Harastani", "Aleppo"])
 def test_shipped_data_does_not_swallow_other_towns(shipped, query):
     assert shipped.geocode(query) is None
+
+
+def test_short_keys_need_a_close_spelling():
+    """ "Ariha" has the key "ari", like "Are" and "Area": those are words, not the town."""
+    ariha = Locality("ariha", "Ariha", ("Arihah",), "town", 35.8, 36.6, 1.0, "published", False,
+                     "s")
+    haarma = Locality("hazrama", "Hazrama", ("Haarma",), "village", 1.0, 1.0, 1.0, "estimated",
+                      True, "s")
+    gaz = DatasetGazetteer([ariha, haarma])
+    assert gaz.geocode("Ariha").id == "ariha"
+    assert gaz.geocode("Aryha").id == "ariha"
+    assert [gaz.geocode(q) for q in ("Are", "Area", "Harm")] == [None, None, None]

@@ -195,3 +195,18 @@ def test_place_heavy_text_keeps_offsets_exact(index, words, sep):
     text = sep.join(words)
     for m in find_mentions(text, index):
         assert text[m.start:m.end] == m.surface
+
+
+@pytest.mark.parametrize("text", [
+    "Area residents said the shelling did great harm. Are they safe? Harm was done.",
+    "Bab Touma and Bab Sharqi were hit; Mali was not mentioned.",
+    "Ahrar al-Sham and Hayat Tahrir al-Sham left; the State Duma met.",
+])
+def test_shipped_short_names_do_not_catch_english_words(shipped_index, text):
+    assert find_mentions(text, shipped_index) == []
+
+
+def test_short_listed_spellings_still_match(shipped_index):
+    text = "Buses left Utaya, Duma, Hazeh, Sakba and Haarma for Ariha and Hama."
+    assert ids(text, shipped_index) == ["otaya", "douma", "hazzeh", "saqba", "hazrama",
+                                        "ariha", "hama"]
