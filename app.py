@@ -7,23 +7,14 @@ import sys
 from pathlib import Path
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.snapshot import dumps
 from layers.assets import vendor_assets
-from layers.base import base_map
-from layers.dated import (
-    control_layer,
-    corridor_layer,
-    frontline_layer,
-    locality_layer,
-    route_layer,
-)
-from layers.legend import legend
 from layers.view import fit_view, routes_bounds
-from views import loaders
+from views import loaders, mapcache
 from views.args import parse_args
 from views.chart import area_chart
+from views.mapview import show_map
 from views.panel import town_panel
 from views.state import click_signature, clicked_town, parse_day, parse_town, play_next, step_change
 from views.text import md_escape
@@ -115,24 +106,15 @@ def main_panel() -> None:
               on_click=_step, args=(1,), disabled=step_change(ss.day, changes, 1) is None)
     day = b2.slider("Date", min_value=start, max_value=end, step=dt.timedelta(days=1),
                     key="day", format="YYYY-MM-DD")
-    snap = loaders.snapshot(akey, day, hash(tuple(sorted(counts.items()))), atlas, counts)
-    groups = [control_layer(snap)]
-    if show_front:
-        groups.append(frontline_layer(snap, fnames))
-    if show_corr:
-        groups.append(corridor_layer(snap))
-    if show_routes:
-        groups.append(route_layer(snap, places))
-    groups.append(locality_layer(snap, fcolors, fnames))
-    m = base_map(center=ds.meta.center, zoom=ds.meta.zoom, study_area=ds.study_area,
-                 localities=ds.localities, osm=osm)
-    legend(ds.factions).add_to(m)
+    ckey = hash(tuple(sorted(counts.items())))
+    toggles = mapcache.Toggles(show_front, show_corr, show_routes)
     view = ss.view or {}
     map_col, side = st.columns([5, 2])
     with map_col:
-        result = st_folium(
-            m, key="map", height=MAP_HEIGHT, width="stretch",
-            feature_group_to_add=groups,
+        result = show_map(
+            mapcache.base(akey, osm, atlas),
+            mapcache.layers(akey, day, toggles, ckey, atlas, counts),
+            key="map", height=MAP_HEIGHT,
             returned_objects=["last_active_drawing", "last_object_clicked"],
             center=(view["center"][0] + view["n"] * 1e-9, view["center"][1])
             if view else None,
@@ -155,7 +137,8 @@ def main_panel() -> None:
     st.vega_lite_chart(area_chart(series, {fnames[k]: c for k, c in fcolors.items()}, day),
                        width="stretch")
     d1, d2 = st.columns(2)
-    d1.download_button("Download snapshot GeoJSON", lambda: dumps(snap), on_click="ignore",
+    d1.download_button("Download snapshot GeoJSON", on_click="ignore",
+                       data=lambda: dumps(loaders.snapshot(akey, day, ckey, atlas, counts)),
                        file_name=f"snapshot-{day.isoformat()}.geojson",
                        mime="application/geo+json", key="dl_snapshot")
     d2.download_button("Download whole timeline GeoJSON", on_click="ignore",

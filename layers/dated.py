@@ -27,9 +27,15 @@ def _collection(features: Sequence[dict]) -> dict:
     return {"type": "FeatureCollection", "features": list(features)}
 
 
-def _with_tip(feature: dict, tip: str) -> dict:
-    """A shallow copy of ``feature`` whose properties carry the escaped ``tip`` HTML."""
-    return {**feature, "properties": {**feature["properties"], "tip": tip}}
+def _with_tip(feature: dict, tip: str, day: str | None = None) -> dict:
+    """A shallow copy of ``feature`` whose properties carry the escaped ``tip`` HTML.
+
+    ``day`` (the snapshot's ``YYYY-MM-DD``) is kept as ``properties.date`` so that what the
+    browser draws says which date it belongs to (each date's layers differ, and a session can
+    check that it shows its own date).
+    """
+    return {**feature, "properties": {**feature["properties"], "tip": tip,
+                                      **({"date": day} if day else {})}}
 
 
 def _group(name: str, feats: Sequence[dict], style: Callable[[dict], dict],
@@ -62,7 +68,8 @@ def control_layer(snapshot: Mapping) -> folium.FeatureGroup:
     """
     feats = [
         _with_tip(f, titled(f["properties"].get("faction_name"),
-                            [f"{f['properties'].get('area_km2', 0):.1f} km²"]))
+                            [f"{f['properties'].get('area_km2', 0):.1f} km²"]),
+                  snapshot.get("date"))
         for f in _features(snapshot, "control")
     ]
     return _group("Control", feats, lambda f: {
@@ -80,7 +87,8 @@ def frontline_layer(snapshot: Mapping, faction_names: Mapping[str, str]) -> foli
     """
     feats = [
         _with_tip(f, titled("Frontline", [" / ".join(
-            faction_names.get(x, x) for x in f["properties"].get("factions", ()))]))
+            faction_names.get(x, x) for x in f["properties"].get("factions", ()))]),
+                  snapshot.get("date"))
         for f in _features(snapshot, "frontline")
     ]
     return _group("Frontlines", feats,
@@ -110,7 +118,7 @@ def locality_layer(
                  f"since {p['since']}" if p.get("since") else None]
         if p.get("excerpts"):
             extra.append(f"{p['excerpts']} report excerpt(s)")
-        feats.append(_with_tip(f, titled(p.get("name"), extra)))
+        feats.append(_with_tip(f, titled(p.get("name"), extra), snapshot.get("date")))
     return _group(
         "Localities", feats,
         lambda f: {"fillColor": colors.get(f["properties"].get("faction"), UNKNOWN_COLOR),
@@ -130,7 +138,8 @@ def corridor_layer(snapshot: Mapping) -> folium.FeatureGroup:
         period = f"{p.get('opened')} – {p.get('closed') or 'end'}"
         hours = f"daily {p['hours']}" if p.get("hours") else None
         feats.append(_with_tip(f, titled(p.get("name"), [
-            "open" if p.get("status") == "open" else "closed", hours, period])))
+            "open" if p.get("status") == "open" else "closed", hours, period]),
+            snapshot.get("date")))
     return _group("Corridors", feats, lambda f: (
         {"color": CORRIDOR_OPEN, "weight": 5, "opacity": 0.9}
         if f["properties"].get("status") == "open"
@@ -155,7 +164,8 @@ def route_layer(snapshot: Mapping, place_names: Mapping[str, str]) -> folium.Fea
         feats.append(_with_tip(f, titled(
             f"{place_names.get(p.get('from'), p.get('from'))} → "
             f"{place_names.get(p.get('to'), p.get('to'))}",
-            [f"{p.get('start')} – {p.get('end')}", p.get("group"), people])))
+            [f"{p.get('start')} – {p.get('end')}", p.get("group"), people]),
+            snapshot.get("date")))
         arrows += arrow_points(f["geometry"]["coordinates"])
     group = _group("Evacuation routes", feats,
                    lambda _f: {"color": ROUTE_COLOR, "weight": 3, "opacity": 0.85})

@@ -6,6 +6,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+#: Name of the one-row dataset that carries the chosen date (``{"date": "YYYY-MM-DD"}``).
+DAY_DATASET = "chosen_day"
+
 
 def area_chart(
     series: Sequence[Mapping[str, Any]], colors: Mapping[str, str], day: dt.date
@@ -13,7 +16,10 @@ def area_chart(
     """A Vega-Lite spec: lines of km2 per faction over the period and a rule at ``day``.
 
     A plain spec rather than an Altair chart: Altair's schema validation costs about
-    80 ms per rerun, which the slider would pay on every move.
+    80 ms per rerun, which the slider would pay on every move. The date comes in the named
+    dataset ``DAY_DATASET``, which Streamlit sends apart from the spec: the spec stays the
+    same from one date to the next, so the browser moves the rule in the chart it has
+    instead of building a new chart (about 80 ms of the browser's time per slider move).
 
     Parameters
     ----------
@@ -52,9 +58,10 @@ def area_chart(
                 },
             },
             {
-                "data": {"values": [{"date": day.isoformat()}]},
+                "data": {"name": DAY_DATASET},
                 "mark": {"type": "rule", "color": "#d62728", "strokeWidth": 2},
                 "encoding": {"x": {"field": "date", "type": "temporal"}},
             },
         ],
+        "datasets": {DAY_DATASET: [{"date": day.isoformat()}]},
     }

@@ -1,0 +1,140 @@
+"""Timing the map in the page: first drawn map and slider-to-map latency, clocked by the browser.
+
+The clocks run inside the page, not in the test driver, so Playwright's round trips do not
+count. An init script (``install_probes``) adds, in the top page, a capture-phase ``keydown``
+listener that stamps every key press, and in every frame (the map frame of
+``streamlit_folium`` is the one that uses it) a ``window.feature_group`` array whose
+``push`` stamps, one animation frame later, the moment the new date-dependent layers have
+been added and drawn (Leaflet's canvas renderer redraws in an earlier animation-frame
+callback of the same frame). Every stamp is ``performance.timeOrigin + performance.now()``
+in milliseconds, comparable across frames.
+
+Typical use with Playwright's sync API::
+
+    context = browser.new_context()
+    install_probes(context)
+    page = context.new_page()
+    first_s = open_and_time_first_map(page, url)
+    ms = slider_press_ms(page, "ArrowRight")
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Sequence
+from typing import Any
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SLIDER = '[data-testid="stSlider"] input[type="range"]'
+
+#: Init script for every frame: key stamps in the app page, draw stamps in the map frame.
+PROBE_JS = """(() => {
+  const now = () => performance.timeOrigin + performance.now();
+  if (window !== window.top) {  // the iframe's first about:blank window is kept on navigation
+    const draws = [];
+    const groups = [];
+    const push = Array.prototype.push;
+    let pending = false;
+    groups.push = function (...items) {
+      const n = push.apply(this, items);
+      if (!pending) {
+        pending = true;
+        requestAnimationFrame(() => {
+          pending = false;
+          push.call(draws, {t: now(), n: groups.length});
+        });
+      }
+      return n;
+    };
+    window.feature_group = groups;
+    window.__mapDraws = draws;
+  } else {
+    window.__keys = [];
+    document.addEventListener('keydown',
+      (e) => window.__keys.push(performance.timeOrigin + e.timeStamp), true);
+  }
+})();"""
+
+#: In the map frame: is the first map drawn (map, layers and the canvas present)?
+DRAWN_JS = ("() => !!(window.map && window.__mapDraws && window.__mapDraws.length > 0 "
+            "&& document.querySelector('canvas'))")
+
+
+def install_probes(context: Any) -> None:
+    """Add ``PROBE_JS`` to a Playwright ``BrowserContext`` (before its pages are opened)."""
+    context.add_init_script(PROBE_JS)
+
+
+def map_frame(page: Any, timeout_ms: float = 60_000) -> Any:
+    """The ``streamlit_folium`` map frame of ``page`` (waits for it to appear)."""
+    frame = page.wait_for_selector(MAP_IFRAME, timeout=timeout_ms).content_frame()
+    if frame is None:
+        raise RuntimeError("the map iframe has no content frame")
+    return frame
+
+
+def open_and_time_first_map(page: Any, url: str, timeout_ms: float = 60_000) -> float:
+    """Open ``url`` and return the seconds from navigation start to the first drawn map.
+
+    Measured by the browser: the page's ``performance.timeOrigin`` to the map frame's first
+    draw stamp. Needs ``install_probes`` on the page's context.
+    """
+    page.goto(url)
+    frame = map_frame(page, timeout_ms)
+    frame.wait_for_function(DRAWN_JS, timeout=timeout_ms)
+    drawn = frame.evaluate("window.__mapDraws[0].t")
+    origin = page.evaluate("performance.timeOrigin")
+    return (drawn - origin) / 1000.0
+
+
+def draw_count(page: Any) -> int:
+    """How many times the map frame has drawn a new set of date-dependent layers."""
+    return int(map_frame(page).evaluate("window.__mapDraws.length"))
+
+
+def slider_press_ms(page: Any, key: str, timeout_ms: float = 60_000) -> float | None:
+    """Press ``key`` on the focused date slider; milliseconds from key-down to the drawn map.
+
+    Returns None when the key does not change the slider (at a bound), so nothing redraws.
+    The slider must have the keyboard focus (``page.locator(SLIDER).focus()``).
+    """
+    thumb = page.locator(SLIDER)
+    before = thumb.get_attribute("aria-valuetext")
+    draws = draw_count(page)
+    keys = int(page.evaluate("window.__keys.length"))
+    thumb.press(key)
+    if thumb.get_attribute("aria-valuetext") == before:
+        return None
+    frame = map_frame(page)
+    frame.wait_for_function(f"window.__mapDraws.length > {draws}", timeout=timeout_ms)
+    drawn = frame.evaluate(f"window.__mapDraws[{draws}].t")
+    pressed = page.evaluate(f"window.__keys[{keys}]")
+    return float(drawn - pressed)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0-100) of ``values`` by linear interpolation; NaN if empty."""
+    if not values:
+        return math.nan
+    if len(values) == 1:
+        return float(values[0])
+    return float(statistics.quantiles(values, n=100, method="inclusive")[
+        min(max(round(q) - 1, 0), 98)])
+
+
+def summary(values: Sequence[float]) -> dict[str, float]:
+    """``{"n", "p50", "p95", "max"}`` of timings (same unit as ``values``)."""
+    return {"n": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95),
+            "max": max(values) if values else math.nan}
+
+
+def wait_until(predicate: Any, timeout_s: float, every_s: float = 0.2) -> bool:
+    """Poll ``predicate()`` until it is true or ``timeout_s`` passes; whether it became true."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(every_s)
+    return bool(predicate())
