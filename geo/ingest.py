@@ -129,14 +129,17 @@ def ingest_paths(paths: Sequence[Path | str], *, dataset: Dataset, index: Mentio
 def report_document(ingested: IngestedReport) -> dict[str, Any]:
     """One report's entry of the ``ingest`` JSON document (see ``ingest_paths``)."""
     report = ingested.report
+    at = report.body_offset  # offsets in the document point into the file's text
     return {
         "id": report.id,
         "date": report.date.isoformat(),
         "path": report.path,
         "mentions": [{"id": m.locality_id, "text": report.text[m.start:m.end],
-                      "start": m.start, "end": m.end, "sentence": _sentence_of(report, m.start)}
+                      "start": m.start + at, "end": m.end + at,
+                      "sentence": _sentence_of(report, m.start)}
                      for m in ingested.mentions],
-        "factions": [{"id": f.faction_id, "text": f.surface, "start": f.start, "end": f.end}
+        "factions": [{"id": f.faction_id, "text": f.surface, "start": f.start + at,
+                      "end": f.end + at}
                      for f in ingested.factions],
         "claims": [claim_document(c) for c in ingested.claims],
     }

@@ -51,8 +51,10 @@ class Report:
     """A report as read: its id (the file stem), date, source, title, body text and sentences.
 
     ``text`` is the body without the date header or front matter; every offset (sentences,
-    mentions) refers to it. ``date_origin`` says where the date came from: ``header``,
-    ``front-matter``, ``filename`` or ``given`` (the caller's default).
+    mentions) refers to it. ``body_offset`` is where the body starts in the file's text (decoded,
+    line endings as ``\n``), so ``offset + body_offset`` points into the file as a reader sees it.
+    ``date_origin`` says where the date came from: ``header``, ``front-matter``, ``filename`` or
+    ``given`` (the caller's default).
     """
 
     id: str
@@ -63,6 +65,7 @@ class Report:
     text: str
     sentences: tuple[Sentence, ...]
     date_origin: str
+    body_offset: int = 0
 
     def sentence_at(self, offset: int) -> int:
         """Index of the sentence holding character ``offset`` of ``text`` (-1 if none)."""
@@ -185,7 +188,7 @@ def parse_report(text: str, *, path: str | Path, default_date: dt.date | None = 
     return Report(
         id=Path(label).stem, path=label, date=date, source=fields.get("source", ""),
         title=fields.get("title", ""), text=body, sentences=split_sentences(body),
-        date_origin=origin,
+        date_origin=origin, body_offset=len(text) - len(body),
     )
 
 

@@ -69,3 +69,56 @@ def test_invalid_data_exits_1_with_file_and_line(ds: Path, tmp_path: Path) -> No
     proc = run("validate", "--data", str(bad))
     assert proc.returncode == 1 and proc.stdout.strip().endswith(
         "factions.csv:2: color 'crimson' is not #rrggbb")
+
+
+DATA = ROOT / "data"
+SEED = ROOT / "seeds" / "000_253ffc8c63ac3726.txt"
+
+
+def test_geocode_answers_with_id_point_and_source() -> None:
+    proc = run("geocode", "Ein Tarma", "KafrBatna", "Aleppo")
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["query"] for r in rows] == ["Ein Tarma", "KafrBatna", "Aleppo"]
+    assert (rows[0]["id"], rows[0]["source"]) == ("ayn-tarma", "dataset")
+    assert rows[1]["id"] == "kafr-batna"
+    assert rows[2]["id"] is None and rows[2]["source"] == "geonames"
+    assert 36.0 < rows[2]["lat"] < 36.4 and 37.0 < rows[2]["lon"] < 37.3
+    assert set(rows[0]) == {"query", "id", "name", "lat", "lon", "source"}
+
+
+def test_geocode_unknown_place_is_a_user_error() -> None:
+    proc = run("geocode", "Douma", "Xqzzyville")
+    assert proc.returncode == 2
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert rows[0]["id"] == "douma" and rows[1]["id"] is None
+    assert proc.stderr.strip() == "geo: error: no place found for: Xqzzyville"
+
+
+def test_ingest_prints_the_documented_json_with_file_offsets() -> None:
+    proc = run("ingest", str(SEED))
+    assert proc.returncode == 0, proc.stderr
+    (report,) = json.loads(proc.stdout)["reports"]
+    assert (report["id"], report["date"]) == ("000_253ffc8c63ac3726", "2018-03-22")
+    text = SEED.read_text(encoding="utf-8")
+    found = {m["id"] for m in report["mentions"]}
+    assert {"douma", "harasta", "saqba", "zamalka", "ayn-tarma", "hazrama",
+            "nashabiyah"} == found
+    for m in report["mentions"] + report["factions"]:
+        assert text[m["start"]:m["end"]] == m["text"]
+    for claim in report["claims"]:
+        assert {"type", "ids", "date", "evidence"} <= set(claim)
+        assert claim["evidence"] in text.replace("\n", " ") or claim["evidence"] in text
+
+
+def test_ingest_many_files_reports_progress_and_bad_files(tmp_path: Path) -> None:
+    good = tmp_path / "a.txt"
+    good.write_text("date 2018-03-10\nSyrian troops entered Misraba.\n", encoding="utf-8")
+    proc = run("ingest", str(SEED), str(good))
+    assert proc.returncode == 0 and proc.stderr.count("[") == 2
+    assert len(json.loads(proc.stdout)["reports"]) == 2
+    assert run("ingest", str(tmp_path / "missing.txt")).returncode == 2
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"date 2018-03-10\n\xff\xfe broken")
+    proc = run("ingest", str(bad))
+    assert proc.returncode == 1 and "bad.txt" in proc.stderr and "Traceback" not in proc.stderr
