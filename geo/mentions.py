@@ -35,6 +35,7 @@ from geo.gazetteer import (
 from geo.geonames import write_pickle
 from geo.model import Dataset, Locality
 from geo.normalize import (
+    ARTICLES,
     MappedText,
     normalize,
     normalize_many,
@@ -84,12 +85,10 @@ GENERIC_HEADS = frozenset(
         "sham", "souq", "suq", "jabal", "jebel", "tall", "nahr", "qalaat",
     }
 )
-_ARTICLE_PREFIXES = ("al-", "el-", "an-", "ash-", "as-", "ad-", "ar-", "at-", "az-", "ul-")
 _NOT_PLACE_BEFORE = PERSON_CUES | GIVEN_NAMES | FALSE_FRIEND_BEFORE
 #: Longest run of capitalised words tried by the fuzzy pass.
 FUZZY_MAX_WORDS = 3
 
-_PUNCTUATION = ".,;:!?()[]{}\"'’‘“”«»-–—/"
 # Runs of capitalised words (accented Latin capitals included); a leading character class
 # lets the regex engine skip ahead fast, the word boundary before a run is checked apart.
 _CAPITAL = "A-Z\u00c0-\u00de\u0100-\u024f\u1e00-\u1eff"
@@ -312,39 +311,69 @@ def _pattern(loose: str) -> str:
     return " " + loose.replace(" ", "  ") + " "
 
 
-def _word_ends(text: str) -> np.ndarray:
-    """For each character index, the end of the run of word characters from there on."""
-    code = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    if not len(code):
-        return np.zeros(1, dtype=np.int64)
-    word = ((code >= 97) & (code <= 122)) | ((code >= 65) & (code <= 90))
-    word |= ((code >= 48) & (code <= 57)) | ((code >= 0xC0) & (code != 0xD7) & (code != 0xF7)
-                                             & ~((code >= 0x2000) & (code <= 0x206F)))
-    positions = np.arange(len(code), dtype=np.int64)
-    stops = np.where(word, len(code), positions)
-    return np.minimum.accumulate(stops[::-1])[::-1]
+class _Context:
+    """Where the words of a text are, to judge a hit by the word before and the word after.
 
-
-def _not_a_place(text: str, start: int, end: int) -> bool:
-    """True when the name at ``text[start:end]`` is a person's, or a known false friend.
-
-    Looks at the word before (a title, a given name, "State") and the word after
-    ("deputies"). Called once per hit: kept to a few string operations.
+    Built once per text with a few numpy passes, so that judging each of many hits costs only
+    two slices of the text.
     """
-    if text[start:end].lower() in GIVEN_NAMES:
-        return True
-    before = text[max(0, start - 24):start].rsplit(maxsplit=1)
-    if before and before[-1].strip(_PUNCTUATION).lower() in _NOT_PLACE_BEFORE:
-        return True
-    after = text[end:end + 24].split(maxsplit=1)
-    if not after or not text[end:end + 1].isspace():
-        return False
-    following = after[0]
-    if text[start:end].lower() in GENERIC_HEADS and (
-        following[:1].isupper() or following.lower().startswith(_ARTICLE_PREFIXES)
-    ):
-        return True
-    return following.strip(_PUNCTUATION).lower() in FALSE_FRIEND_AFTER
+
+    def __init__(self, text: str):
+        self.text = text
+        code = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        n = len(code)
+        word = ((code >= 97) & (code <= 122)) | ((code >= 65) & (code <= 90))
+        punctuation = (code == 0xD7) | (code == 0xF7) | ((code >= 0x2000) & (code <= 0x206F))
+        word |= ((code >= 48) & (code <= 57)) | ((code >= 0xC0) & ~punctuation)
+        positions = np.arange(n, dtype=np.int64)
+        #: end of the run of word characters starting at each index (the index itself if none)
+        self.word_end = np.append(
+            np.minimum.accumulate(np.where(word, n, positions)[::-1])[::-1], n)
+        #: first word character at or after each index (n if none)
+        self.next_word = np.append(
+            np.minimum.accumulate(np.where(word, positions, n)[::-1])[::-1], n)
+        #: last word character at or before each index (-1 if none)
+        self.last_word = np.maximum.accumulate(np.where(word, positions, -1))
+        #: start of the word each word character belongs to
+        self.word_start = np.maximum.accumulate(np.where(word, 0, positions + 1))
+
+    def keep(self, starts: np.ndarray, ends: np.ndarray) -> list[bool]:
+        """For each span, False when it is a person's name or a false friend (see ``judge``)."""
+        if not len(starts):
+            return []
+        before_end = np.where(starts > 0, self.last_word[np.maximum(starts - 1, 0)] + 1, 0)
+        before_start = np.where(before_end > 0, self.word_start[np.maximum(before_end - 1, 0)],
+                                0)
+        after_start = self.next_word[ends]
+        after_end = self.word_end[after_start]
+        return [
+            self._judge(s, e, bs, be, as_, ae)
+            for s, e, bs, be, as_, ae in zip(starts.tolist(), ends.tolist(), before_start.tolist(),
+                                             before_end.tolist(), after_start.tolist(),
+                                             after_end.tolist(), strict=True)
+        ]
+
+    def judge(self, start: int, end: int) -> bool:
+        """True when ``text[start:end]`` may be a place (see ``keep``)."""
+        return self.keep(np.array([start]), np.array([end]))[0]
+
+    def _judge(self, start: int, end: int, b_start: int, b_end: int, a_start: int,
+               a_end: int) -> bool:
+        text = self.text
+        surface = text[start:end].lower()
+        if surface in GIVEN_NAMES:
+            return False
+        if 0 < start - b_end <= 4 and text[b_start:b_end].lower() in _NOT_PLACE_BEFORE:
+            return False
+        if not 0 < a_start - end <= 4 or not text[end].isspace():
+            return True
+        following = text[a_start:a_end]
+        if surface in GENERIC_HEADS and (
+            following[:1].isupper()
+            or (following.lower() in ARTICLES and text[a_end:a_end + 1] == "-")
+        ):
+            return False
+        return following.lower() not in FALSE_FRIEND_AFTER
 
 
 def find_mentions(text: str, index: MentionIndex, *, fuzzy: bool = True) -> list[Mention]:
@@ -368,14 +397,15 @@ def find_mentions(text: str, index: MentionIndex, *, fuzzy: bool = True) -> list
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     search = _search_text(text, skeleton_text(text))
+    context = _Context(text)
     hits = np.array(list(index.automaton.iter_long(search.text)), dtype=np.int64).reshape(-1, 2)
     last, values = hits[:, 0], hits[:, 1]
     starts = search.origin[last - index.lengths[values] + 2]  # skip the framing spaces
-    ends = _word_ends(text)[search.origin[last - 1]]  # endings dropped by the skeleton count
+    ends = context.word_end[search.origin[last - 1]]  # endings dropped by the skeleton count
     kept = [(start, end, value)
-            for start, end, value in zip(starts.tolist(), ends.tolist(), values.tolist(),
-                                         strict=True)
-            if not _not_a_place(text, start, end)]
+            for start, end, value, ok in zip(starts.tolist(), ends.tolist(), values.tolist(),
+                                             context.keep(starts, ends), strict=True)
+            if ok]
     refs, sources = index.refs, index.sources
     taken = [(start, end) for start, end, _ in kept]
     kept = [hit for hit in kept if sources[hit[2]] != _STOP]
@@ -393,7 +423,7 @@ def find_mentions(text: str, index: MentionIndex, *, fuzzy: bool = True) -> list
         for start, end, value in kept
     ]
     if fuzzy:
-        mentions += _fuzzy_mentions(text, index, taken)
+        mentions += _fuzzy_mentions(text, index, taken, context)
         mentions.sort(key=lambda m: m.start)
     return mentions
 
@@ -410,7 +440,7 @@ def _windows(run: str) -> list[tuple[int, int]]:
 
 
 def _fuzzy_mentions(
-    text: str, index: MentionIndex, taken: list[tuple[int, int]]
+    text: str, index: MentionIndex, taken: list[tuple[int, int]], context: _Context
 ) -> list[Mention]:
     """Gazetteer matches (fuzzy included) of capitalised words outside the ``taken`` spans
     (sorted, not overlapping)."""
@@ -439,7 +469,7 @@ def _fuzzy_mentions(
         reach = run.start()
         for rel_start, rel_end, locality_id, score in windows[run.group()]:
             start, end = run.start() + rel_start, run.start() + rel_end
-            if start >= reach and free(start, end) and not _not_a_place(text, start, end):
+            if start >= reach and free(start, end) and context.judge(start, end):
                 out.append(Mention(locality_id, text[start:end], start, end, score))
                 reach = end
     return out
@@ -463,6 +493,7 @@ def candidate_places(text: str, index: MentionIndex) -> list[Candidate]:
     list of Candidate
     """
     covered = [(m.start, m.end) for m in find_mentions(text, index)]
+    context = _Context(text)
     seen: set[str] = set()
     out: list[Candidate] = []
     for cue in _CUES.finditer(text):
@@ -475,7 +506,7 @@ def candidate_places(text: str, index: MentionIndex) -> list[Candidate]:
             key = normalize(name)
             if key in seen or any(s < end and start < e for s, e in covered):
                 continue
-            if _not_a_place(text, start, end):
+            if not context.judge(start, end):
                 continue
             seen.add(key)
             out.append(Candidate(name, start, end))
