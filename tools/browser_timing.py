@@ -21,10 +21,19 @@ Typical use with Playwright's sync API::
 from __future__ import annotations
 
 import math
+import socket
 import statistics
+import subprocess
+import sys
 import time
+import urllib.request
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SLIDER = '[data-testid="stSlider"] input[type="range"]'
@@ -56,6 +65,18 @@ PROBE_JS = """(() => {
       (e) => window.__keys.push(performance.timeOrigin + e.timeStamp), true);
   }
 })();"""
+
+#: In the map frame: the dates the drawn features carry, the town colours, the feature count.
+MAP_STATE_JS = """() => { const dates = new Set(); const colours = {}; let n = 0;
+  window.map.eachLayer(l => { const p = l.feature && l.feature.properties;
+    if (!p || !p.kind) return;
+    n += 1; dates.add(p.date || null);
+    if (p.kind === 'locality') colours[p.id] = l.options.fillColor; });
+  return {dates: [...dates].sort(), colours: colours, n: n}; }"""
+
+#: In the app page: the text of every Streamlit exception box.
+EXCEPTIONS_JS = """() => [...document.querySelectorAll('[data-testid="stException"]')]
+  .map(e => e.innerText.slice(0, 300))"""
 
 #: In the map frame: is the first map drawn (map, layers and the canvas present)?
 DRAWN_JS = ("() => !!(window.map && window.__mapDraws && window.__mapDraws.length > 0 "
@@ -128,6 +149,55 @@ def summary(values: Sequence[float]) -> dict[str, float]:
     """``{"n", "p50", "p95", "max"}`` of timings (same unit as ``values``)."""
     return {"n": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95),
             "max": max(values) if values else math.nan}
+
+
+def map_state(page: Any) -> dict[str, Any]:
+    """``{"dates", "colours", "n"}`` of the features now drawn (see ``MAP_STATE_JS``)."""
+    return dict(map_frame(page).evaluate(MAP_STATE_JS))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_app(log: IO[bytes] | int, *, data: Path | None = None, seeds: Path | None = None,
+              timeout_s: float = 120) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``streamlit run app.py`` on 127.0.0.1 as the README does; (process, base URL).
+
+    ``data``/``seeds`` are passed after ``--`` when given. Waits for the health endpoint;
+    the caller terminates the process.
+    """
+    port = free_port()
+    extra = [*(["--data", str(data)] if data else []), *(["--seeds", str(seeds)] if seeds else [])]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         *(["--", *extra] if extra else [])],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                return bool(r.status == 200)
+        except OSError:
+            return False
+
+    if not wait_until(healthy, timeout_s):
+        proc.terminate()
+        raise RuntimeError("the app server did not start")
+    return proc, url
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of process ``pid`` in MB (``VmRSS`` of ``/proc/<pid>/status``)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024.0
+    return math.nan
 
 
 def wait_until(predicate: Any, timeout_s: float, every_s: float = 0.2) -> bool:

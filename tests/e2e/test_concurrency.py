@@ -1,0 +1,53 @@
+"""Ten users at once on one app server: no errors, each sees its own date, memory bounded."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.e2e.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+SESSIONS = 10
+SECONDS = 30
+#: Resident memory the server may gain over the run (imports, the atlas, bounded caches).
+MAX_GROWTH_MB = 300
+
+
+@pytest.fixture(scope="module")
+def load() -> dict:
+    """Run ``tools/loadtest.py`` as CI does: its own server, 10 sessions; the parsed lines."""
+    done = subprocess.run(
+        [sys.executable, "tools/loadtest.py", "--sessions", str(SESSIONS),
+         "--seconds", str(SECONDS)],
+        cwd=ROOT, capture_output=True, text=True, timeout=SECONDS + 600)
+    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    out = {r["name"]: r["value"] for r in rows if "name" in r}
+    out["summary"] = next(r["summary"] for r in rows if "summary" in r)
+    out["returncode"] = done.returncode
+    print("\n" + "\n".join(json.dumps(r) for r in rows))
+    return out
+
+
+def test_every_session_moved_without_errors(load: dict) -> None:
+    summary = load["summary"]
+    assert summary["errors"] == []
+    assert len(summary["moves_per_session"]) == SESSIONS
+    assert min(summary["moves_per_session"]) >= 3, summary["moves_per_session"]
+
+
+def test_every_session_sees_its_own_date(load: dict) -> None:
+    assert load["loadtest.moves"] >= 3 * SESSIONS
+    assert load["summary"]["mismatches"] == []
+    assert load["loadtest.own_date_mismatches"] == 0
+    assert load["returncode"] == 0
+
+
+def test_server_memory_stays_bounded(load: dict) -> None:
+    start, peak, end = (load[f"loadtest.server_rss_{k}"] for k in ("start", "peak", "end"))
+    assert 0 < start <= peak
+    assert peak - start < MAX_GROWTH_MB, (start, peak, end)
