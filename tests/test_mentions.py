@@ -210,3 +210,14 @@ def test_short_listed_spellings_still_match(shipped_index):
     text = "Buses left Utaya, Duma, Hazeh, Sakba and Haarma for Ariha and Hama."
     assert ids(text, shipped_index) == ["otaya", "douma", "hazzeh", "saqba", "hazrama",
                                         "ariha", "hama"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["the town of", "village of", "in", "district", "Yalda",
+                                 "Douma", "Beit Sahem", "neighbourhood", "and", ",", "Gen.",
+                                 "Qal'at", "towns of"]), max_size=20))
+def test_candidates_always_slice_back_and_never_repeat(index, words):
+    text = " ".join(words)
+    found = candidate_places(text, index)
+    assert all(text[c.start:c.end] == c.name for c in found)
+    assert len({c.name for c in found}) == len(found)

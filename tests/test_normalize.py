@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.normalize import (
@@ -107,16 +107,19 @@ names = st.text(
 )
 
 
+@settings(deadline=None)  # timing is not what these tests are about
 @given(st.text(max_size=60))
 def test_normalize_is_idempotent(name):
     assert normalize(normalize(name)) == normalize(name)
 
 
+@settings(deadline=None)  # timing is not what these tests are about
 @given(st.text(max_size=60))
 def test_match_key_is_idempotent(name):
     assert match_key(match_key(name)) == match_key(name)
 
 
+@settings(deadline=None)  # timing is not what these tests are about
 @given(names)
 def test_skeleton_is_idempotent_on_name_like_text(name):
     assert skeleton(skeleton(name)) == skeleton(name)
@@ -128,6 +131,7 @@ words = st.text(alphabet=st.sampled_from(list("abdehiklmnoqrstuwyz")), min_size=
                 ).filter(lambda w: w not in ARTICLE_WORDS)
 
 
+@settings(deadline=None)  # timing is not what these tests are about
 @given(st.lists(words, min_size=1, max_size=3), st.sampled_from(["al-", "Al ", "el-", "ash-"]))
 def test_variants_of_a_name_share_its_key(parts, article):
     """Capitals, an article, doubled letters, diacritics, glued words keep the key."""
@@ -142,6 +146,7 @@ def test_variants_of_a_name_share_its_key(parts, article):
         assert match_key(name.replace(" ", "")) == key
 
 
+@settings(deadline=None)  # timing is not what these tests are about
 @given(st.text(max_size=200))
 def test_text_maps_stay_inside_the_original(text):
     for mapped in (normalize_text(text), skeleton_text(text)):
