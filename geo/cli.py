@@ -133,7 +133,7 @@ def _cmd_ingest(args: argparse.Namespace, out: TextIO) -> int:
     if missing:
         raise _UsageError(f"no such report file: {', '.join(missing)}")
     dataset = load_dataset(args.data)
-    index = MentionIndex.build(dataset.localities)
+    index = MentionIndex.for_dataset(dataset)
     total = len(args.files)
 
     def progress(done: int, count: int, path: Path) -> None:

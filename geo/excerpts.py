@@ -25,6 +25,6 @@ def excerpt_counts(seeds_dir: Path, dataset: Dataset) -> dict[str, int]:
     from geo.ingest import excerpts_by_locality, load_seed_reports
     from geo.mentions import MentionIndex
 
-    index = MentionIndex.build(dataset.localities)
+    index = MentionIndex.for_dataset(dataset)
     ingested, _problems = load_seed_reports(seeds_dir, dataset=dataset, index=index)
     return {lid: len(ex) for lid, ex in excerpts_by_locality(ingested).items() if ex}

@@ -27,7 +27,7 @@ def dataset() -> Dataset:
 
 @pytest.fixture(scope="module")
 def index(dataset: Dataset) -> MentionIndex:
-    return MentionIndex.build(dataset.localities)
+    return MentionIndex.for_dataset(dataset)
 
 
 def claims_of(text: str, dataset: Dataset, index: MentionIndex,

@@ -32,7 +32,7 @@ def dataset() -> Dataset:
 
 @pytest.fixture(scope="module")
 def index(dataset: Dataset) -> MentionIndex:
-    return MentionIndex.build(dataset.localities)
+    return MentionIndex.for_dataset(dataset)
 
 
 def test_ingest_document_matches_the_guide(dataset: Dataset, index: MentionIndex) -> None:

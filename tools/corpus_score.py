@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and extras")
     args = parser.parse_args(argv)
     dataset = load_dataset(args.data)
-    score = score_corpus(args.corpus, dataset, MentionIndex.build(dataset.localities))
+    score = score_corpus(args.corpus, dataset, MentionIndex.for_dataset(dataset))
     print(f"reports: {len(list(args.corpus.glob('*.txt')))}  expected mentions: "
           f"{score.expected}  found: {score.found}  correct: {score.correct}")
     print(f"recall: {score.recall:.3f}  precision: {score.precision:.3f}")

@@ -62,7 +62,7 @@ def excerpts(seeds_dir: str, stamp: tuple, atlas_key: str, _atlas: Atlas) -> dic
     from geo.ingest import excerpts_by_locality, load_seed_reports
     from geo.mentions import MentionIndex
 
-    index = MentionIndex.build(_atlas.dataset.localities)
+    index = MentionIndex.for_dataset(_atlas.dataset)
     ingested, _problems = load_seed_reports(folder, dataset=_atlas.dataset, index=index)
     return {lid: tuple(ex) for lid, ex in excerpts_by_locality(ingested).items() if ex}
 

@@ -168,7 +168,7 @@ def slug_id(name: str) -> str:
 @st.cache_resource(max_entries=4, show_spinner="Reading the reports…")
 def _ingested(seeds_dir: str, stamp: tuple, atlas_key: str, _dataset: Dataset
               ) -> tuple[tuple[IngestedReport, ...], tuple[Problem, ...]]:
-    index = MentionIndex.build(_dataset.localities)
+    index = MentionIndex.for_dataset(_dataset)
     items, problems = load_seed_reports(Path(seeds_dir), dataset=_dataset, index=index)
     return tuple(items), tuple(problems)
 
