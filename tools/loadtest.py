@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import os
 import random
 import sys
 import tempfile
@@ -42,6 +43,8 @@ from tools.browser_timing import (
     PROBE_JS,
     ROOT,
     SLIDER,
+    cpu_seconds,
+    descendants,
     rss_mb,
     start_app,
     summary,
@@ -69,6 +72,8 @@ class LoadResult:
     sessions: list[Session]
     rss_mb: list[float]
     seconds: float
+    server_cpu_s: float = float("nan")
+    browser_cpu_s: float = float("nan")
 
     @property
     def times_ms(self) -> list[float]:
@@ -96,7 +101,9 @@ class LoadResult:
                 ("loadtest.own_date_mismatches", len(self.mismatches), "count"),
                 ("loadtest.server_rss_start", round(self.rss_mb[0], 1), "MB"),
                 ("loadtest.server_rss_peak", round(max(self.rss_mb), 1), "MB"),
-                ("loadtest.server_rss_end", round(self.rss_mb[-1], 1), "MB")]
+                ("loadtest.server_rss_end", round(self.rss_mb[-1], 1), "MB"),
+                ("loadtest.server_cpu", round(self.server_cpu_s, 1), "s"),
+                ("loadtest.browser_cpu", round(self.browser_cpu_s, 1), "s")]
         return [{"name": n, "value": v if v == v else None, "unit": u, "baseline": None,
                  "ratio": None} for n, v, u in rows]
 
@@ -228,18 +235,23 @@ async def run_load(url: str, *, atlas: Atlas, server_pid: int | None, sessions: 
     stop = asyncio.Event()
     sampler = asyncio.create_task(_sample_rss(server_pid, samples, stop, 0.5))
     t0 = time.monotonic()
+    server_cpu = cpu_seconds([server_pid]) if server_pid else float("nan")
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS,
                                           headless=True)
+        mine = {os.getpid(), server_pid}
         try:
             done = await asyncio.gather(*(
                 run_session(browser, url, atlas, i, sessions, seconds, pause_s, seed)
                 for i in range(sessions)))
+            server_cpu = cpu_seconds([server_pid]) - server_cpu if server_pid else server_cpu
+            browser_cpu = cpu_seconds([p for p in descendants(os.getpid()) if p not in mine])
         finally:
             await browser.close()
     stop.set()
     await sampler
-    return LoadResult(list(done), samples or [float("nan")], time.monotonic() - t0)
+    return LoadResult(list(done), samples or [float("nan")], time.monotonic() - t0,
+                      server_cpu, browser_cpu)
 
 
 def main(argv: list[str] | None = None) -> int:
