@@ -196,7 +196,10 @@ def bench_app(res: Results, data: Path, quick: bool) -> None:
     except ImportError as exc:
         res.note(f"app benchmark not available: {exc}")
         return
-    app_bench.run(res, country=data, quick=quick)
+    try:
+        app_bench.run(res, country=data, quick=quick)
+    except Exception as exc:  # a browser timeout must not lose the other figures
+        res.note(f"app benchmark failed: {type(exc).__name__}: {str(exc).splitlines()[0]}")
 
 
 def machine() -> str:
