@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -105,8 +105,9 @@ class Atlas:
             for g in np.split(np.arange(len(held)), cuts) if len(g)}
         features: list[Feature] = control_features(geometry, self.dataset, fac_ids, by_faction)
         rows = self.timeline.rows_in_force(day)
-        counts = ([int(excerpt_counts.get(lid, 0)) for lid in self.timeline.locality_ids]
-                  if excerpt_counts else itertools.repeat(0, len(state)))
+        counts: Sequence[int] = (
+            [int(excerpt_counts.get(lid, 0)) for lid in self.timeline.locality_ids]
+            if excerpt_counts else [0] * len(state))
         features += prep.localities.features(
             state.tolist(), since.tolist(), counts, prep.row_confidence[rows].tolist(),
             prep.row_disputed[rows].tolist())
