@@ -114,7 +114,7 @@ def main_panel() -> None:
         result = show_map(
             mapcache.base(akey, osm, atlas),
             mapcache.layers(akey, day, toggles, ckey, atlas, counts),
-            key="map", height=MAP_HEIGHT,
+            height=MAP_HEIGHT,
             returned_objects=["last_active_drawing", "last_object_clicked"],
             center=(view["center"][0] + view["n"] * 1e-9, view["center"][1])
             if view else None,

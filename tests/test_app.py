@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sys
 from pathlib import Path
@@ -107,6 +108,47 @@ def test_evil_names_are_escaped_in_the_panel(tmp_path: Path, monkeypatch) -> Non
     shown = [m.value for m in at.markdown]
     assert any(md_escape(EVIL) in v for v in shown)
     assert not any(re.search(r"(?<!\\)<", v) for v in shown)  # no unescaped tag opener
+
+
+def map_args(at: AppTest) -> dict:
+    """The arguments the map component received in the last run (script, layers, ...)."""
+    (el,) = at.get("component_instance")
+    assert el.proto.component_name == "streamlit_folium.st_folium"
+    return json.loads(el.proto.json_args)
+
+
+def test_date_change_swaps_the_layers_not_the_base_map(data_dir: Path) -> None:
+    at = run_app({"date": "2020-01-02"})
+    before = map_args(at)
+    at.slider(key="day").set_value(dt.date(2020, 1, 8)).run()
+    after = map_args(at)
+    assert after["script"] == before["script"]  # same base map: no remount, view kept
+    assert after["key"] == before["key"]
+    assert '"date": "2020-01-02"' in before["feature_group"]
+    assert '"date": "2020-01-08"' in after["feature_group"]
+    assert "2020-01-02" not in after["feature_group"]
+    assert after["feature_group"].count("map_div.addLayer(") == 5  # every layer switched on
+
+
+def test_layer_switches_drop_their_layers(data_dir: Path) -> None:
+    at = run_app({"date": "2020-01-06"})
+    assert '"kind": "route"' in map_args(at)["feature_group"]
+    at.checkbox(key="show_routes").uncheck().run()
+    args = map_args(at)
+    assert '"kind": "route"' not in args["feature_group"]
+    assert '"kind": "locality"' in args["feature_group"]
+    assert args["feature_group"].count("map_div.addLayer(") == 4
+
+
+def test_chart_spec_stays_the_same_when_the_date_moves(data_dir: Path) -> None:
+    at = run_app({"date": "2020-01-02"})
+    (chart,) = at.get("vega_lite_chart")
+    spec, days = chart.proto.spec, [d.name for d in chart.proto.datasets]
+    at.slider(key="day").set_value(dt.date(2020, 1, 9)).run()
+    (moved,) = at.get("vega_lite_chart")
+    assert moved.proto.spec == spec  # the browser keeps its chart and moves the rule
+    assert [d.name for d in moved.proto.datasets] == days == ["chosen_day"]
+    assert moved.proto.datasets[0].data.data != chart.proto.datasets[0].data.data
 
 
 def test_parse_day_clamps_and_rejects() -> None:

@@ -157,6 +157,19 @@ def test_routes_have_direction_arrows_and_details(atlas: Atlas) -> None:
     assert not list(route_layer(snap(atlas, "2020-01-02"), {})._children)
 
 
+def test_every_dated_feature_says_its_date(atlas: Atlas) -> None:
+    """What the browser draws names its date: a session can tell its map from another's."""
+    for day in ("2020-01-04", "2020-01-06"):
+        s = snap(atlas, day)
+        groups = [control_layer(s), frontline_layer(s, {}), locality_layer(s, {}, {}),
+                  corridor_layer(s), route_layer(s, {})]
+        feats = [f for g in groups if g._children for f in geojson_data(g)["features"]]
+        dates = {f["properties"]["date"] for f in feats}
+        kinds = {f["properties"]["kind"] for f in feats}
+        assert dates == {day}
+        assert kinds >= {"control", "locality", "corridor"}
+
+
 @pytest.mark.parametrize(("end", "angle"), [((1, 0), 0), ((0, 1), -90), ((-1, 0), 180),
                                              ((0, -1), 90)])
 def test_arrow_angles_follow_the_segment(end: tuple[int, int], angle: float) -> None:

@@ -67,10 +67,15 @@ def excerpts(seeds_dir: str, stamp: tuple, atlas_key: str, _atlas: Atlas) -> dic
     return {lid: tuple(ex) for lid, ex in excerpts_by_locality(ingested).items() if ex}
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def snapshot(atlas_key: str, day: dt.date, counts_key: int, _atlas: Atlas,
              _counts: dict[str, int]) -> dict:
-    """The snapshot FeatureCollection of ``day`` (shared, treat as read-only)."""
+    """The snapshot FeatureCollection of ``day`` (shared, treat as read-only).
+
+    Few entries: the map reads its layers from ``views.mapcache.layers``; a snapshot is
+    needed again only for a download or a new switch setting, and at country scale one
+    snapshot holds several MB.
+    """
     return _atlas.snapshot(day, excerpt_counts=_counts)
 
 

@@ -33,13 +33,13 @@ def base(atlas_key: str, osm: bool, _atlas: Atlas) -> RenderedMap:
     return render_base(m)
 
 
-@st.cache_resource(max_entries=160, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def layers(atlas_key: str, day: dt.date, toggles: Toggles, counts_key: int, _atlas: Atlas,
            _counts: dict[str, int]) -> str:
     """The JavaScript of the date-dependent layers of ``day`` with these switches.
 
-    160 entries hold every day of the shipped dataset (56) with its two most used switch
-    settings; at country scale (a few MB a day) it stays well under the memory budget.
+    64 entries hold every day of the shipped dataset (56 days); at country scale (about
+    4 MB of text a day for 6,500 places) they stay near 260 MB.
     """
     ds = _atlas.dataset
     snap = loaders.snapshot(atlas_key, day, counts_key, _atlas, _counts)

@@ -37,15 +37,19 @@ class RenderedMap:
     js_links: tuple[str, ...]
     bounds: dict[str, dict[str, float | None]]
     zoom: Any
+    key: str
+    component_key: str
 
 
-def render_base(m: folium.Map) -> RenderedMap:
+def render_base(m: folium.Map, key: str = "map") -> RenderedMap:
     """Render ``m`` once the way ``st_folium`` does; ``m`` must not be used afterwards.
 
     Parameters
     ----------
     m : folium.Map
         The base map (no date-dependent layer; those go through ``render_layers``).
+    key : str
+        Streamlit key of the map element (``st_folium``'s ``key``).
 
     Returns
     -------
@@ -72,7 +76,8 @@ def render_base(m: folium.Map) -> RenderedMap:
         script=script, header=header, html=html, map_id=sf.get_full_id(m),
         css_links=tuple(dict.fromkeys(css)), js_links=tuple(dict.fromkeys(js)),
         bounds={"_southWest": {"lat": s, "lng": w}, "_northEast": {"lat": n, "lng": e}},
-        zoom=m.options.get("zoom"),
+        zoom=m.options.get("zoom"), key=key,
+        component_key=sf.generate_js_hash(script, key, False),
     )
 
 
@@ -91,7 +96,6 @@ def show_map(
     base: RenderedMap,
     layers_js: str,
     *,
-    key: str,
     height: int,
     returned_objects: Sequence[str],
     center: tuple[float, float] | None = None,
@@ -103,11 +107,10 @@ def show_map(
     Parameters
     ----------
     base : RenderedMap
-        From ``render_base``; the component remounts only when its script changes.
+        From ``render_base`` (with the element's key); the component remounts only when
+        its script changes.
     layers_js : str
         From ``render_layers``; swapped in place on the mounted map (zoom and centre kept).
-    key : str
-        Streamlit key of the component.
     height : int
         CSS pixels; the width stretches to the column.
     returned_objects : sequence of str
@@ -115,7 +118,7 @@ def show_map(
     center, zoom : optional
         Move the mounted map there (latitude, longitude in degrees; Leaflet zoom level).
     """
-    hash_key = sf.generate_js_hash(base.script, key, False)
+    key, hash_key = base.key, base.component_key
     defaults = {"bounds": base.bounds, "zoom": base.zoom}
     defaults = {k: defaults.get(k) for k in _DEFAULT_KEYS if k in returned_objects}
 
