@@ -107,3 +107,35 @@ def test_missing_files_are_named(tmp_path: Path) -> None:
     (tmp_path / "d" / "dataset.json").write_text(json.dumps({"id": "x"}))
     found = messages(tmp_path / "d")
     assert any("localities.csv:0: missing file" in m for m in found)
+
+
+ROUTE_HEADER = ("id,origin,destination,path,start,end,group,people,people_low,people_high,"
+                "buses,precision,detail,source\n")
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    ("r1,eastburg,farplace,eastburg;farplace,2020-01-06,2020-01-05,g,,,,,,,src",
+     "routes.csv:2: end 2020-01-05 is before start 2020-01-06"),
+    ("r1,eastburg,farplace,eastburg;farplace,2020-01-06,,g,,,,,,,",
+     "routes.csv:2: source is empty"),
+    ("r1,eastburg,farplace,eastburg;farplace,2020-01-06,,g,many,,,,,,src",
+     "routes.csv:2: people 'many' is not a whole number"),
+    ("r1,eastburg,farplace,eastburg;farplace,2020-01-06,,g,,2000,1000,,,,src",
+     "routes.csv:2: people_high 1000 is below people_low 2000"),
+    ("r1,eastburg,farplace,farplace;eastburg,2020-01-06,,g,,,,,,,src",
+     "routes.csv:2: path must run from the origin to the destination"),
+    ("r1,eastburg,atlantis,eastburg;atlantis,2020-01-06,,g,,,,,,,src",
+     "routes.csv:2: path has unknown locality id(s) atlantis"),
+])
+def test_route_damage_is_named(ds: Path, row: str, expected: str) -> None:
+    (ds / "routes.csv").write_text(ROUTE_HEADER + row + "\n", encoding="utf-8")
+    found = messages(ds)
+    assert any(expected in m for m in found), found
+
+
+def test_corridor_closed_before_opened(ds: Path) -> None:
+    (ds / "corridors.csv").write_text(
+        "id,name,path,opened,closed,hours,suspended,precision,detail,source\n"
+        "c1,C,eastburg;westville,2020-01-05,2020-01-02,,,schematic,,src\n", encoding="utf-8")
+    assert any("corridors.csv:2: closed 2020-01-02 is before opened 2020-01-05" in m
+               for m in messages(ds))
