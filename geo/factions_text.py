@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from geo.model import Faction
-from geo.normalize import skeleton, skeleton_text
+from geo.normalize import MappedText, skeleton_text, skeletons
 
 # The loose form drops the article: "al-Rahman Legion" is found from "Rahman"; take it back.
 _LEADING_ARTICLE = re.compile(r"(?<![A-Za-z])(?:al|el)-$", re.I)
@@ -23,10 +24,6 @@ class FactionMention:
     end: int
 
 
-def _fold_name(name: str) -> str:
-    return skeleton(name).strip()
-
-
 def _is_acronym(name: str) -> bool:
     stripped = name.strip()
     return 2 <= len(stripped) <= 5 and stripped.isalpha() and stripped.isupper()
@@ -34,7 +31,7 @@ def _is_acronym(name: str) -> bool:
 
 def _patterns(factions: Sequence[Faction]) -> tuple[dict[str, str], dict[str, str]]:
     """(folded name -> faction id, acronym as written -> faction id); first faction wins."""
-    folded: dict[str, str] = {}
+    entries: list[tuple[str, str]] = []  # (name, faction id) of the names to fold
     acronyms: dict[str, str] = {}
     for faction in factions:
         names = [faction.name, *faction.aliases, faction.id.replace("-", " ")]
@@ -44,13 +41,94 @@ def _patterns(factions: Sequence[Faction]) -> tuple[dict[str, str], dict[str, st
             if _is_acronym(name) or (name == faction.id.replace("-", " ") and len(name) <= 5):
                 acronyms.setdefault(name.strip().upper(), faction.id)
                 continue
-            key = _fold_name(name)
-            if len(key) >= 3:
-                folded.setdefault(key, faction.id)
+            entries.append((name, faction.id))
+    folded: dict[str, str] = {}
+    for key, (_, faction_id) in zip(skeletons([n for n, _ in entries]), entries, strict=True):
+        key = key.strip()
+        if len(key) >= 3:
+            folded.setdefault(key, faction_id)
     return folded, acronyms
 
 
-def find_factions(text: str, factions: Sequence[Faction]) -> list[FactionMention]:
+@dataclass(frozen=True, eq=False)
+class FactionIndex:
+    """The factions' names compiled for search; build once per dataset, reuse for every text.
+
+    Use ``FactionIndex.build``; ``find_factions`` accepts one in place of the factions.
+    """
+
+    folded: Mapping[str, str]
+    acronyms: Mapping[str, str]
+    folded_pattern: re.Pattern[str] | None
+    acronym_pattern: re.Pattern[str] | None
+
+    @classmethod
+    def build(cls, factions: Iterable[Faction]) -> FactionIndex:
+        """Compile the names, aliases and ids of ``factions`` (the first faction wins a name).
+
+        Parameters
+        ----------
+        factions : iterable of Faction
+            The dataset's factions.
+
+        Returns
+        -------
+        FactionIndex
+        """
+        folded, acronyms = _patterns(tuple(factions))
+        folded_pattern = acronym_pattern = None
+        if folded:
+            alternatives = sorted(folded, key=len, reverse=True)
+            folded_pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
+                map(re.escape, alternatives)) + r")(?![a-z0-9])")
+        if acronyms:
+            acronym_pattern = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(
+                map(re.escape, sorted(acronyms, key=len, reverse=True))) + r")(?![A-Za-z0-9])")
+        return cls(folded, acronyms, folded_pattern, acronym_pattern)
+
+    def find(self, text: str, loose: MappedText | None = None) -> list[FactionMention]:
+        """``find_factions(text, self)``; ``loose`` may pass ``skeleton_text(text)`` if known."""
+        found: list[FactionMention] = []
+        if self.folded_pattern is not None:
+            mapped = skeleton_text(text) if loose is None else loose
+            folded_names = self.folded
+            for match in self.folded_pattern.finditer(mapped.text):
+                start, end = _whole_words(text, *mapped.span(match.start(), match.end()))
+                found.append(FactionMention(folded_names[match.group(0)], text[start:end],
+                                            start, end))
+        if self.acronym_pattern is not None:
+            acronyms = self.acronyms
+            for match in self.acronym_pattern.finditer(text):
+                found.append(FactionMention(acronyms[match.group(0)], match.group(0),
+                                            match.start(), match.end()))
+        return _without_overlaps(found) if len(found) > 1 else found
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(factions: tuple[Faction, ...]) -> FactionIndex:
+    """``FactionIndex.build`` memoised on the (immutable, hashable) factions: a pure cache."""
+    return FactionIndex.build(factions)
+
+
+def faction_index(factions: Sequence[Faction] | FactionIndex) -> FactionIndex:
+    """The compiled ``FactionIndex`` of ``factions`` (compiled once per distinct set of factions).
+
+    Parameters
+    ----------
+    factions : sequence of Faction or FactionIndex
+        The dataset's factions, or an index already built (returned as is).
+
+    Returns
+    -------
+    FactionIndex
+    """
+    if isinstance(factions, FactionIndex):
+        return factions
+    return _compiled(tuple(factions))
+
+
+def find_factions(text: str, factions: Sequence[Faction] | FactionIndex
+                  ) -> list[FactionMention]:
     """Find every mention of a faction in a text.
 
     Names, aliases and ids match through the gazetteer's loose spelling form
@@ -63,33 +141,17 @@ def find_factions(text: str, factions: Sequence[Faction]) -> list[FactionMention
     ----------
     text : str
         Running text.
-    factions : sequence of Faction
-        The dataset's factions (their ``name``, ``aliases`` and ``id`` are looked for).
+    factions : sequence of Faction or FactionIndex
+        The dataset's factions (their ``name``, ``aliases`` and ``id`` are looked for), or
+        their ``FactionIndex`` (faster for many texts; a sequence is compiled once and
+        remembered).
 
     Returns
     -------
     list of FactionMention
         In text order, without overlaps; offsets index ``text``.
     """
-    folded_names, acronyms = _patterns(factions)
-    found: list[FactionMention] = []
-    if folded_names:
-        mapped = skeleton_text(text)
-        folded = mapped.text
-        alternatives = sorted(folded_names, key=len, reverse=True)
-        pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, alternatives))
-                             + r")(?![a-z0-9])")
-        for match in pattern.finditer(folded):
-            start, end = _whole_words(text, *mapped.span(match.start(), match.end()))
-            found.append(FactionMention(folded_names[match.group(0)], text[start:end],
-                                        start, end))
-    if acronyms:
-        pattern = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(
-            map(re.escape, sorted(acronyms, key=len, reverse=True))) + r")(?![A-Za-z0-9])")
-        for match in pattern.finditer(text):
-            found.append(FactionMention(acronyms[match.group(0)], match.group(0),
-                                        match.start(), match.end()))
-    return _without_overlaps(found)
+    return faction_index(factions).find(text)
 
 
 def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
