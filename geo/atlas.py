@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -108,9 +108,7 @@ class Atlas:
         counts: Sequence[int] = (
             [int(excerpt_counts.get(lid, 0)) for lid in self.timeline.locality_ids]
             if excerpt_counts else [0] * len(state))
-        features += prep.localities.features(
-            state.tolist(), since.tolist(), counts, prep.row_confidence[rows].tolist(),
-            prep.row_disputed[rows].tolist())
+        features += self._locality_features(state, since, rows, counts)
         for corridor in self.dataset.corridors:
             status = corridor_status(corridor, day)
             if status:
@@ -119,6 +117,33 @@ class Atlas:
             if route.start <= day <= route.end:
                 features.append(route_feature(route, self.dataset))
         return feature_collection(self.dataset, day, features)
+
+    def _locality_features(self, state: np.ndarray, since: np.ndarray, rows: np.ndarray,
+                           counts: Sequence[int]) -> list[Feature]:
+        """Locality features of a date, reusing those of earlier snapshots.
+
+        A locality's feature depends only on the control row in force (holder, since,
+        confidence) and its excerpt count, so it is built once per (row, count) and shared,
+        read-only, by every snapshot in which that row is in force. The cache grows at most to
+        one entry per control row and excerpt count: bounded by the dataset.
+        """
+        prep = self._prepared
+        cache = prep.feature_cache
+        # rows are unique per locality; -1 (no row yet) is told apart by the locality
+        keys = [(r if r >= 0 else -1 - i, c)
+                for i, (r, c) in enumerate(zip(rows.tolist(), counts, strict=True))]
+        out: list[Feature | None] = [cache.get(k) for k in keys]
+        missing = [i for i, f in enumerate(out) if f is None]
+        if missing:
+            idx = np.asarray(missing)
+            built = prep.localities.subset_features(
+                idx.tolist(), state[idx].tolist(), since[idx].tolist(),
+                [counts[i] for i in missing], prep.row_confidence[rows[idx]].tolist(),
+                prep.row_disputed[rows[idx]].tolist())
+            for i, feat in zip(missing, built, strict=True):
+                cache[keys[i]] = feat
+                out[i] = feat
+        return cast(list[Feature], out)
 
     @cached_property
     def _prepared(self) -> _Prepared:
@@ -132,6 +157,7 @@ class Atlas:
             # one extra entry at the end, for index -1 (no row in force)
             row_confidence=np.array([r.confidence for r in rows] + [None], dtype=object),
             row_disputed=np.array([r.disputed for r in rows] + [False], dtype=bool),
+            feature_cache={},
         )
 
     # -- whole-period views ----------------------------------------------------------------
@@ -230,6 +256,7 @@ class _Prepared:
     by_id: np.ndarray  # positions of the ids in sorted id order
     row_confidence: np.ndarray  # per control row of the timeline, then None
     row_disputed: np.ndarray  # per control row, then False
+    feature_cache: dict[tuple[int, int], Feature]  # (row in force, excerpts) -> shared feature
 
 
 def load_atlas(data_dir: Path | str) -> Atlas:

@@ -233,12 +233,21 @@ class LocalityTable:
         disputed : sequence of bool
             Whether sources give other dates for that row.
         """
+        return self.subset_features(range(len(self.static)), holder, since_ordinal, excerpts,
+                                    confidence, disputed)
+
+    def subset_features(self, which: Sequence[int], holder: Sequence[int],
+                        since_ordinal: Sequence[int], excerpts: Sequence[int],
+                        confidence: Sequence[str | None], disputed: Sequence[bool]
+                        ) -> list[Feature]:
+        """As :meth:`features`, for the prepared localities at positions ``which`` only."""
         facs, days, first = self.factions, self.days_iso, self.first_ordinal
+        static = self.static
         out: list[Feature] = []
         append = out.append
         for (lid, name, alts, kind, point, placement, prec), f, s, n, c, d in zip(
-                self.static, holder, since_ordinal, excerpts, confidence, disputed,
-                strict=True):
+                (static[i] for i in which), holder, since_ordinal, excerpts, confidence,
+                disputed, strict=True):
             fid, fname, color = facs[f]
             append({
                 "type": "Feature",
