@@ -10,9 +10,10 @@ from typing import Any
 
 from geo.claims import Claim, extract_claims
 from geo.errors import Problem, ReportError
-from geo.factions_text import FactionMention, find_factions
+from geo.factions_text import FactionMention, faction_index
 from geo.mentions import Mention, MentionIndex, candidate_places, find_mentions
 from geo.model import Dataset
+from geo.normalize import skeleton_text
 from geo.reports import Report, read_report
 
 Progress = Callable[[int, int, Path], None]
@@ -67,12 +68,15 @@ def ingest_report(report: Report, *, dataset: Dataset, index: MentionIndex) -> I
     -------
     IngestedReport
     """
-    factions = tuple(find_factions(report.text, dataset.factions))
+    text = report.text
+    loose = skeleton_text(text)  # shared by the faction and the place search
+    factions = tuple(faction_index(dataset.factions).find(text, loose))
+    found = find_mentions(text, index, loose=loose)
     # A place name inside a faction's name ("Ahrar al-Sham", "Jaysh al-Islam") is not a place.
-    mentions = tuple(m for m in find_mentions(report.text, index)
+    mentions = tuple(m for m in found
                      if not any(f.start <= m.start and m.end <= f.end for f in factions))
     claims = tuple(extract_claims(report, mentions, factions, dataset=dataset))
-    candidates = tuple(candidate_places(report.text, index))
+    candidates = tuple(candidate_places(text, index, mentions=found))
     return IngestedReport(report, mentions, factions, claims, candidates)
 
 

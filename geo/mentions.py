@@ -376,7 +376,8 @@ class _Context:
         return following.lower() not in FALSE_FRIEND_AFTER
 
 
-def find_mentions(text: str, index: MentionIndex, *, fuzzy: bool = True) -> list[Mention]:
+def find_mentions(text: str, index: MentionIndex, *, fuzzy: bool = True,
+                  loose: MappedText | None = None) -> list[Mention]:
     """Find the places a text names.
 
     Parameters
@@ -387,6 +388,8 @@ def find_mentions(text: str, index: MentionIndex, *, fuzzy: bool = True) -> list
         From ``MentionIndex.build``.
     fuzzy : bool, default True
         Also try the dataset gazetteer's fuzzy match on capitalised words left unmatched.
+    loose : MappedText, optional
+        ``geo.normalize.skeleton_text(text)`` when the caller has it already.
 
     Returns
     -------
@@ -396,7 +399,7 @@ def find_mentions(text: str, index: MentionIndex, *, fuzzy: bool = True) -> list
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    search = _search_text(text, skeleton_text(text))
+    search = _search_text(text, skeleton_text(text) if loose is None else loose)
     context = _Context(text)
     hits = np.array(list(index.automaton.iter_long(search.text)), dtype=np.int64).reshape(-1, 2)
     last, values = hits[:, 0], hits[:, 1]
@@ -444,17 +447,6 @@ def _fuzzy_mentions(
 ) -> list[Mention]:
     """Gazetteer matches (fuzzy included) of capitalised words outside the ``taken`` spans
     (sorted, not overlapping)."""
-    runs = {run: _windows(run) for run in set(_CAPITALISED_RUN.findall(text))}
-    queries = sorted({run[s:e] for run, spans in runs.items() for s, e in spans})
-    resolved = dict(zip(queries, index.gazetteer.lookup_many(queries), strict=True))
-    windows: dict[str, list[tuple[int, int, str, float]]] = {}
-    for run, spans in runs.items():
-        hits = [(s, e, resolved[run[s:e]]) for s, e in spans]
-        kept = [(s, e, hit[0].id, min(hit[1], KEY_SCORE)) for s, e, hit in hits if hit]
-        if kept:
-            windows[run] = kept
-    if not windows:
-        return []
     taken_starts = [start for start, _ in taken]
     taken_ends = [end for _, end in taken]
 
@@ -462,20 +454,37 @@ def _fuzzy_mentions(
         k = bisect.bisect_left(taken_ends, start + 1)  # first mention ending after start
         return k == len(taken_starts) or taken_starts[k] >= end
 
-    out: list[Mention] = []
+    # only windows clear of the automaton's hits can yield a mention: look up those alone
+    windows_of: dict[str, list[tuple[int, int]]] = {}
+    runs: list[tuple[int, list[tuple[int, int]]]] = []
     for run in _CAPITALISED_RUN.finditer(text):
-        if run.group() not in windows or (run.start() and text[run.start() - 1].isalnum()):
+        at = run.start()
+        if at and text[at - 1].isalnum():
             continue
-        reach = run.start()
-        for rel_start, rel_end, locality_id, score in windows[run.group()]:
-            start, end = run.start() + rel_start, run.start() + rel_end
-            if start >= reach and free(start, end) and context.judge(start, end):
-                out.append(Mention(locality_id, text[start:end], start, end, score))
+        word = run.group()
+        windows = windows_of.get(word)
+        if windows is None:
+            windows = windows_of[word] = _windows(word)
+        spans = [(at + s, at + e) for s, e in windows if free(at + s, at + e)]
+        if spans:
+            runs.append((at, spans))
+    if not runs:
+        return []
+    queries = sorted({text[s:e] for _, spans in runs for s, e in spans})
+    resolved = dict(zip(queries, index.gazetteer.lookup_many(queries), strict=True))
+    out: list[Mention] = []
+    for reach, spans in runs:
+        for start, end in spans:
+            hit = resolved[text[start:end]]
+            if hit and start >= reach and context.judge(start, end):
+                out.append(Mention(hit[0].id, text[start:end], start, end,
+                                   min(hit[1], KEY_SCORE)))
                 reach = end
     return out
 
 
-def candidate_places(text: str, index: MentionIndex) -> list[Candidate]:
+def candidate_places(text: str, index: MentionIndex, *,
+                     mentions: Sequence[Mention] | None = None) -> list[Candidate]:
     """Place-like names after cues ("the town of X", "in X district", "X neighbourhood").
 
     Lists those that no entry of ``index`` resolves, so that an analyst can add them as new
@@ -487,12 +496,16 @@ def candidate_places(text: str, index: MentionIndex) -> list[Candidate]:
         The report text.
     index : MentionIndex
         The index whose names count as resolved (dataset, plus any extra names).
+    mentions : sequence of Mention, optional
+        ``find_mentions(text, index)`` when the caller has it already (saves a second pass).
 
     Returns
     -------
     list of Candidate
     """
-    covered = [(m.start, m.end) for m in find_mentions(text, index)]
+    if mentions is None:
+        mentions = find_mentions(text, index)
+    covered = [(m.start, m.end) for m in mentions]
     context = _Context(text)
     seen: set[str] = set()
     out: list[Candidate] = []
