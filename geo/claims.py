@@ -27,6 +27,7 @@ say so in ``detail["date_note"]``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -35,7 +36,7 @@ from typing import Any, Protocol
 
 from geo.factions_text import FactionMention
 from geo.model import Dataset
-from geo.reports import Report, Sentence
+from geo.reports import Report
 
 CLAIM_TYPES = ("control", "corridor", "ceasefire", "evacuation", "agreement", "negotiation")
 BASE_CONFIDENCE = 0.8
@@ -229,6 +230,15 @@ _PEOPLE_NOUN = re.compile(r"^['\u2019]?s?\s*(elders|residents|natives|fighters|m
                           r"factions?|brigade|battalion|front|officials|dignitaries)\b", re.I)
 
 
+# Words one of which a sentence must hold for the patterns after them to match (see ``_has``).
+_ACTIVE_WORDS = ("captured", "seized", "took", "gained", "entered", "stormed", "liberated",
+                 "imposed")
+_PASSIVE_WORDS = ("captured", "seized", "taken", "liberated", "freed")
+_TRUCE_WORDS = ("cease", "truce", "pause", "cessation")
+_EVACUATE_WORDS = ("evacuat", "leav", "left", "depart", "bus", "transferred", "relocated",
+                   "moved", "exit", "fle", "headed")
+
+
 @dataclass(frozen=True)
 class _Ctx:
     """One sentence with its mentions in sentence-relative offsets."""
@@ -237,6 +247,10 @@ class _Ctx:
     text: str
     places: tuple[tuple[str, int, int], ...]  # (locality id, start, end)
     factions: tuple[tuple[str, int, int], ...]
+    low: str | None = field(init=False)  # the text in lower case when ASCII, else None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "low", self.text.lower() if self.text.isascii() else None)
 
 
 def extract_claims(report: Report, mentions: Sequence[MentionLike],
@@ -260,7 +274,7 @@ def extract_claims(report: Report, mentions: Sequence[MentionLike],
     list of Claim
         In sentence order; nothing is written anywhere.
     """
-    ctxs = [_context(i, s, mentions, faction_mentions) for i, s in enumerate(report.sentences)]
+    ctxs = _contexts(report, mentions, faction_mentions)
     paragraphs = _paragraph_ids(report)
     claims: list[Claim] = []
     for ctx in ctxs:
@@ -270,16 +284,34 @@ def extract_claims(report: Report, mentions: Sequence[MentionLike],
     return _fold_agreements(claims, paragraphs)
 
 
-def _context(index: int, sentence: Sentence, mentions: Sequence[MentionLike],
-             factions: Sequence[FactionMention]) -> _Ctx:
-    def inside(start: int, end: int) -> bool:
-        return sentence.start <= start and end <= sentence.end
+def _contexts(report: Report, mentions: Sequence[MentionLike],
+              faction_mentions: Sequence[FactionMention]) -> list[_Ctx]:
+    """One ``_Ctx`` per sentence; mentions sorted once and cut per sentence by bisection."""
+    places = sorted(mentions, key=lambda m: m.start)
+    factions = sorted(faction_mentions, key=lambda f: f.start)
+    place_starts = [m.start for m in places]
+    faction_starts = [f.start for f in factions]
+    out: list[_Ctx] = []
+    for index, sentence in enumerate(report.sentences):
+        at, until = sentence.start, sentence.end
+        inner = places[bisect.bisect_left(place_starts, at):
+                       bisect.bisect_right(place_starts, until)]
+        facs = factions[bisect.bisect_left(faction_starts, at):
+                        bisect.bisect_right(faction_starts, until)]
+        out.append(_Ctx(index, sentence.text,
+                        tuple((m.locality_id, m.start - at, m.end - at)
+                              for m in inner if m.end <= until),
+                        tuple((f.faction_id, f.start - at, f.end - at)
+                              for f in facs if f.end <= until)))
+    return out
 
-    places = tuple((m.locality_id, m.start - sentence.start, m.end - sentence.start)
-                   for m in sorted(mentions, key=lambda m: m.start) if inside(m.start, m.end))
-    facs = tuple((f.faction_id, f.start - sentence.start, f.end - sentence.start)
-                 for f in sorted(factions, key=lambda f: f.start) if inside(f.start, f.end))
-    return _Ctx(index, sentence.text, places, facs)
+
+def _has(ctx: _Ctx, words: tuple[str, ...]) -> bool:
+    """False only when no rule keyed on ``words`` can match the sentence: a cheap test that
+    lets most sentences skip most patterns. Exact for ASCII sentences (the patterns' case
+    folding then equals ``str.lower``); other sentences always go through the patterns."""
+    low = ctx.low
+    return low is None or any(w in low for w in words)
 
 
 def _paragraph_ids(report: Report) -> list[int]:
@@ -406,14 +438,14 @@ def _control_claims(report: Report, ctx: _Ctx, previous: list[_Ctx], dataset: Da
                           confidence=confidence))
 
     # "X under control of Y"
-    for pid, _s, e in ctx.places:
+    for pid, _s, e in ctx.places if _has(ctx, ("control",)) else ():
         tail = ctx.text[e:e + 60]
         m = re.match(r"\s*(?:,\s*)?(?:is\s+|was\s+|remains?\s+|now\s+|still\s+)*under\s+(?:the\s+)?"
                      r"(?:full\s+|complete\s+|total\s+)?control\s+of\s+", tail, re.I)
         if m:
             add([pid], _faction_after(ctx, e + m.end(), within=8), "under_control")
     # "<fighters> left X before the entrance of Y"
-    for m in _LEFT_BEFORE.finditer(ctx.text):
+    for m in _LEFT_BEFORE.finditer(ctx.text) if _has(ctx, ("before",)) else ():
         holder = _faction_after(ctx, m.end(), within=15)
         inner = [pid for pid, s, e in ctx.places if m.start(2) <= s and e <= m.end(2)]
         if inner:
@@ -424,7 +456,7 @@ def _control_claims(report: Report, ctx: _Ctx, previous: list[_Ctx], dataset: Da
                 add([found[0]], holder, "left_before_entry", context=found[1],
                     extra={"by_agreement": _agreement_near(ctx, found[1])})
     # "Y captured/entered ... X, Y and Z"
-    for m in _ACTIVE.finditer(ctx.text):
+    for m in _ACTIVE.finditer(ctx.text) if _has(ctx, _ACTIVE_WORDS) else ():
         verb = _verb(m.group(1))
         holder = _faction_before(ctx, m.start())
         places = _object_places(ctx, m.end())
@@ -439,7 +471,7 @@ def _control_claims(report: Report, ctx: _Ctx, previous: list[_Ctx], dataset: Da
         add(places, holder, verb, confidence=BASE_CONFIDENCE - (
             CONTEXT_PENALTY if context is not None else 0.0))
     # "X was captured (by Y)", "... after they had been liberated"
-    for m in _PASSIVE.finditer(ctx.text):
+    for m in _PASSIVE.finditer(ctx.text) if _has(ctx, _PASSIVE_WORDS) else ():
         verb = _verb(m.group(1))
         by = re.match(r"\s+by\s+(?:the\s+)?", ctx.text[m.end():])
         holder = _faction_after(ctx, m.end() + by.end(), within=5) if by else None
@@ -455,7 +487,7 @@ def _control_claims(report: Report, ctx: _Ctx, previous: list[_Ctx], dataset: Da
                        if e <= m.start() and not _is_modifier(ctx, e)]
         add(subject, holder, verb)
     # "X fell to Y"
-    for m in _FELL.finditer(ctx.text):
+    for m in _FELL.finditer(ctx.text) if _has(ctx, ("fell",)) else ():
         subject = [pid for pid, s, e in ctx.places if e <= m.start()][-1:]
         add(subject, _faction_after(ctx, m.end(), within=8), "fell")
     return out
@@ -513,18 +545,23 @@ def _clock(hour: str, minute: str | None, ampm: str | None) -> str | None:
 
 def _ceasefire_corridor_claims(report: Report, ctx: _Ctx) -> list[Claim]:
     out: list[Claim] = []
+    truce = _has(ctx, _TRUCE_WORDS) and _CEASEFIRE.search(ctx.text) is not None
+    corridor = _has(ctx, ("corridor",)) and _CORRIDOR.search(ctx.text) is not None
+    if not (truce or corridor):
+        return out
     hours = _hours(ctx.text)
+    established = _ESTABLISH.search(ctx.text)
+    closed = _CLOSE.search(ctx.text) if corridor else None
+    if not ((truce and (established or hours)) or (corridor and (established or closed))):
+        return out
     places = [p for p, _s, e in ctx.places if not _is_modifier(ctx, e)]
     factions = [f for f, _s, _e in ctx.factions]
-    established = _ESTABLISH.search(ctx.text)
-    closed = _CLOSE.search(ctx.text)
     confidence = BASE_CONFIDENCE if places else BASE_CONFIDENCE - 0.2
     note = {} if places else {"note": "no place named in the sentence"}
-    if _CEASEFIRE.search(ctx.text) and (established or hours):
+    if truce and (established or hours):
         detail = {"hours": hours, "daily": bool(_DAILY.search(ctx.text)), **note}
         out.append(_claim(report, ctx, "ceasefire", places, factions, detail,
                           confidence=confidence))
-    corridor = _CORRIDOR.search(ctx.text)
     if corridor and (established or closed):
         status = "closed" if closed and not established else "open"
         detail = {"status": status, "hours": hours, **note}
@@ -536,6 +573,8 @@ def _ceasefire_corridor_claims(report: Report, ctx: _Ctx) -> list[Claim]:
 # ---------------------------------------------------------------------------- evacuation
 
 def _evacuation_claims(report: Report, ctx: _Ctx, previous: list[_Ctx]) -> list[Claim]:
+    if not ctx.places or not _has(ctx, _EVACUATE_WORDS):
+        return []
     verb = _EVACUATE.search(ctx.text)
     if not verb:
         return []
@@ -587,14 +626,16 @@ def _end_of(ctx: _Ctx, start: int) -> int:
 
 def _agreement_claims(report: Report, ctx: _Ctx) -> list[Claim]:
     out: list[Claim] = []
-    places = [p for p, s, e in ctx.places if not _is_modifier(ctx, e)
-              and _LOCATIVE.search(_list_lead(ctx, s))]
+    if not ctx.places or not _has(ctx, ("agree", "deal", "negotiation", "talks")):
+        return out
     factions = [f for f, _s, _e in ctx.factions]
-    agree = _AGREE.search(ctx.text)
+    agree = _AGREE.search(ctx.text) if _has(ctx, ("agree", "deal")) else None
+    places = [p for p, s, e in ctx.places if not _is_modifier(ctx, e)
+              and _LOCATIVE.search(_list_lead(ctx, s))] if agree else []
     if agree and places:
         terms = sorted({re.sub(r"\s+", " ", t.lower()) for t in _TERMS.findall(ctx.text)})
         out.append(_claim(report, ctx, "agreement", places, factions, {"terms": terms}))
-    for pid, s, _e in ctx.places:
+    for pid, s, _e in ctx.places if _has(ctx, ("negotiation", "talks")) else ():
         if _NEGOTIATE.search(ctx.text[max(0, s - 60):s]):
             out.append(_claim(report, ctx, "negotiation", [pid], factions, {}))
             break
