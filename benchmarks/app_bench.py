@@ -73,7 +73,11 @@ def measure(browser: Any, label: str, data: Path, seeds: Path, moves: int,
         t0 = time.monotonic()
         proc, url = _start(data, seeds, log)
         try:
-            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            from tools.browser_timing import install_probes, slider_press_ms
+
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            install_probes(context)  # key-down and map-drawn stamps taken inside the page
+            page = context.new_page()
             page.goto(url)
             frame = page.wait_for_selector(FRAME, timeout=120_000).content_frame()
             frame.wait_for_function(DRAWN, timeout=120_000)
@@ -98,12 +102,16 @@ def measure(browser: Any, label: str, data: Path, seeds: Path, moves: int,
                                         timeout=60_000)
                 return page.evaluate("performance.now()") - t1
 
-            # the slider commits keyboard moves on End/Home (arrow keys wait for a release):
-            # whole-period jumps, the worst case, where every place may differ
-            slide = []
-            for key in ["End", "Home"] * (moves // 2):
+            # one-day steps (scrubbing) and whole-period jumps (the worst case), timed by the
+            # browser from key-down to the drawn map (tools/browser_timing.py); every date's
+            # layers differ (features carry their date), so every move redraws
+            slide: list[float] = []
+            keys = (["ArrowRight"] * 3 + ["End"] + ["ArrowLeft"] * 3 + ["Home"]) * moves
+            for key in keys[:moves]:
                 thumb.focus()
-                slide.append(timed(lambda key=key: thumb.press(key)))
+                ms = slider_press_ms(page, key)
+                if ms is not None:  # None: at a bound, nothing to redraw
+                    slide.append(ms)
             res.add(f"app.{label}.slider_to_map_p50", statistics.median(slide), "ms")
             res.add(f"app.{label}.slider_to_map_p95", _p95(slide), "ms")
             # stepping to the next change date, as a user scrubbing through the period does
