@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from geo.normalize import (
     match_key,
+    match_keys,
     normalize,
     normalize_many,
     normalize_text,
@@ -85,6 +86,17 @@ def test_batch_forms_equal_single_forms():
     names = ["Douma", "al-Nashabiyah", "Qal'at al Madiq", "", "x\x02y", "Ḥarastā"]
     assert normalize_many(names) == [normalize(n) for n in names]
     assert skeletons(names) == [skeleton(n) for n in names]
+
+
+def test_forms_do_not_depend_on_batch_size():
+    # short batches take a plain-string path, long ones a numpy path: same forms either way
+    names = ["Douma", "al-Nashabiyah", "Qal'at al Madiq", "", "x\x02y", "Ḥarastā", "Hammouriyeh",
+             "Ein  Tarma's", "Deir el-Asafir", "Kafr Batna-", "aaah", "Beit Sawa", "yl-A", "ŁÓDŹ"]
+    many = names * 60
+    assert len("".join(many)) > 1000
+    assert normalize_many(many) == normalize_many(names) * 60
+    assert skeletons(many) == skeletons(names) * 60
+    assert match_keys(many) == match_keys(names) * 60
 
 
 def test_text_offsets_point_back_to_the_original_characters():
