@@ -462,6 +462,10 @@ def _fuzzy_mentions(
         if at and text[at - 1].isalnum():
             continue
         word = run.group()
+        if " " not in word and "-" not in word:  # one word: one window
+            if free(at, at + len(word)):
+                runs.append((at, [(at, at + len(word))]))
+            continue
         windows = windows_of.get(word)
         if windows is None:
             windows = windows_of[word] = _windows(word)
