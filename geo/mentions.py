@@ -105,6 +105,26 @@ _CUES = re.compile(
 )
 
 
+#: Every ``_CUES`` match holds one of these (its cue word; the pattern is case-sensitive).
+_CUE_WORDS = ("town", "village", "city", "district", "neighb", "suburb", "area", "camp", "farm",
+              "region", "countryside")
+#: Characters no ``_CUES`` match has before its cue word (only words, spaces, -, ' are).
+_HARD_BREAKS = ".,;:!?()[]\"“”"
+
+
+def _first_cue_search_start(text: str) -> int | None:
+    """Where a search for ``_CUES`` may start without missing a match (None: no cue word).
+
+    A match has only word characters, spaces, hyphens and apostrophes before its cue word,
+    so none starts before a hard break that precedes the first cue word of the text.
+    """
+    found = [at for at in (text.find(w) for w in _CUE_WORDS) if at >= 0]
+    if not found:
+        return None
+    first = min(found)
+    return max(text.rfind(ch, 0, first) for ch in _HARD_BREAKS) + 1
+
+
 class Mention(NamedTuple):
     """A place named in a text (an immutable named tuple: millions are made per run).
 
@@ -509,11 +529,14 @@ def candidate_places(text: str, index: MentionIndex, *,
     """
     if mentions is None:
         mentions = find_mentions(text, index)
+    begin = _first_cue_search_start(text)
+    if begin is None:
+        return []
     covered = [(m.start, m.end) for m in mentions]
-    context = _Context(text)
+    context: _Context | None = None
     seen: set[str] = set()
     out: list[Candidate] = []
-    for cue in _CUES.finditer(text):
+    for cue in _CUES.finditer(text, begin):
         if cue.group("a"):  # a list: "the towns of A, B and C"
             spans = [m.span() for m in _PLACE_RE.finditer(text, cue.start("a"), cue.end())]
         else:
@@ -523,6 +546,8 @@ def candidate_places(text: str, index: MentionIndex, *,
             key = normalize(name)
             if key in seen or any(s < end and start < e for s, e in covered):
                 continue
+            if context is None:
+                context = _Context(text)
             if not context.judge(start, end):
                 continue
             seen.add(key)
