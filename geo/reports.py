@@ -294,10 +294,19 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(out)
 
 
+_LETTERS_AND_DOTS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
+
+
 def _is_abbreviation(chunk: str) -> bool:
-    if not chunk.rstrip("\"'\u2019\u201d)]").endswith("."):
+    chunk = chunk.rstrip("\"'\u2019\u201d)]")
+    if not chunk.endswith("."):
         return False
-    match = _WORD_BEFORE.search(chunk.rstrip("\"'\u2019\u201d)]"))
+    # ``_WORD_BEFORE`` only matches within the trailing run of letters and dots: search it
+    # there (a search of the whole chunk retries every start and costs quadratic time)
+    tail = len(chunk)
+    while tail and chunk[tail - 1] in _LETTERS_AND_DOTS:
+        tail -= 1
+    match = _WORD_BEFORE.search(chunk, tail)
     if not match:
         return False
     word = match.group(1).lower().rstrip(".")
