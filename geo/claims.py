@@ -230,6 +230,16 @@ _PEOPLE_NOUN = re.compile(r"^['\u2019]?s?\s*(elders|residents|natives|fighters|m
                           r"factions?|brigade|battalion|front|officials|dignitaries)\b", re.I)
 
 
+# Patterns compiled once (an inline ``re.match(..., re.I)`` pays a cache lookup and flag
+# conversion per call).
+_UNDER_CONTROL_AFTER = re.compile(
+    r"\s*(?:,\s*)?(?:is\s+|was\s+|remains?\s+|now\s+|still\s+)*under\s+(?:the\s+)?"
+    r"(?:full\s+|complete\s+|total\s+)?control\s+of\s+", re.I)
+_BY = re.compile(r"\s+by\s+(?:the\s+)?")
+_FROM = re.compile(r"\s+from\s+(?:the\s+)?")
+_PRONOUN_BEFORE = re.compile(r"\b(they|it)\s+(?:had\s+|have\s+|has\s+)?$", re.I)
+_SPACES = re.compile(r"\s+")
+
 # Words one of which a sentence must hold for the patterns after them to match (see ``_has``).
 _ACTIVE_WORDS = ("captured", "seized", "took", "gained", "entered", "stormed", "liberated",
                  "imposed")
@@ -440,8 +450,7 @@ def _control_claims(report: Report, ctx: _Ctx, previous: list[_Ctx], dataset: Da
     # "X under control of Y"
     for pid, _s, e in ctx.places if _has(ctx, ("control",)) else ():
         tail = ctx.text[e:e + 60]
-        m = re.match(r"\s*(?:,\s*)?(?:is\s+|was\s+|remains?\s+|now\s+|still\s+)*under\s+(?:the\s+)?"
-                     r"(?:full\s+|complete\s+|total\s+)?control\s+of\s+", tail, re.I)
+        m = _UNDER_CONTROL_AFTER.match(tail)
         if m:
             add([pid], _faction_after(ctx, e + m.end(), within=8), "under_control")
     # "<fighters> left X before the entrance of Y"
@@ -473,7 +482,7 @@ def _control_claims(report: Report, ctx: _Ctx, previous: list[_Ctx], dataset: Da
     # "X was captured (by Y)", "... after they had been liberated"
     for m in _PASSIVE.finditer(ctx.text) if _has(ctx, _PASSIVE_WORDS) else ():
         verb = _verb(m.group(1))
-        by = re.match(r"\s+by\s+(?:the\s+)?", ctx.text[m.end():])
+        by = _BY.match(ctx.text[m.end():])
         holder = _faction_after(ctx, m.end() + by.end(), within=5) if by else None
         if holder is None:
             holder = _liberator(ctx, m, dataset)
@@ -481,8 +490,7 @@ def _control_claims(report: Report, ctx: _Ctx, previous: list[_Ctx], dataset: Da
                     if _AREA_WORDS.search(ctx.text, b.end(), m.start()) is None), default=0)
         subject = [pid for pid, s, e in ctx.places
                    if e <= m.start() and s >= stop and not _is_modifier(ctx, e)]
-        if not subject and re.search(r"\b(they|it)\s+(?:had\s+|have\s+|has\s+)?$",
-                                     ctx.text[:m.start()], re.I):
+        if not subject and _PRONOUN_BEFORE.search(ctx.text[:m.start()]):
             subject = [pid for pid, s, e in ctx.places
                        if e <= m.start() and not _is_modifier(ctx, e)]
         add(subject, holder, verb)
@@ -503,7 +511,7 @@ def _verb(word: str) -> str:
 
 def _liberator(ctx: _Ctx, match: re.Match[str], dataset: Dataset) -> str | None:
     """Who took a place in "X was captured/liberated (from Y)": not Y; government by default."""
-    tail = re.match(r"\s+from\s+(?:the\s+)?", ctx.text[match.end():])
+    tail = _FROM.match(ctx.text[match.end():])
     losers = {_faction_after(ctx, match.end() + tail.end(), within=5)} if tail else set()
     sides = {f.id: f.side for f in dataset.factions}
     present = [fid for fid, _s, _e in ctx.factions if fid not in losers]
@@ -633,7 +641,7 @@ def _agreement_claims(report: Report, ctx: _Ctx) -> list[Claim]:
     places = [p for p, s, e in ctx.places if not _is_modifier(ctx, e)
               and _LOCATIVE.search(_list_lead(ctx, s))] if agree else []
     if agree and places:
-        terms = sorted({re.sub(r"\s+", " ", t.lower()) for t in _TERMS.findall(ctx.text)})
+        terms = sorted({_SPACES.sub(" ", t.lower()) for t in _TERMS.findall(ctx.text)})
         out.append(_claim(report, ctx, "agreement", places, factions, {"terms": terms}))
     for pid, s, _e in ctx.places if _has(ctx, ("negotiation", "talks")) else ():
         if _NEGOTIATE.search(ctx.text[max(0, s - 60):s]):

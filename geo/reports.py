@@ -35,6 +35,8 @@ _BOUNDARY = re.compile(
 )
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.+$")
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
+_INLINE_FIELD = re.compile(r"(?i)\b(source|title)[ \t]*:")
 
 
 @dataclass(frozen=True)
@@ -254,7 +256,7 @@ def _header(text: str, path: str) -> tuple[dict[str, str], str]:
 
 def _inline_fields(rest: str) -> list[tuple[str, str]]:
     """``source: URL title: words`` -> [("source", URL), ("title", "words")]."""
-    parts = re.split(r"(?i)\b(source|title)[ \t]*:", rest)
+    parts = _INLINE_FIELD.split(rest)
     out = []
     for i in range(1, len(parts) - 1, 2):
         out.append((parts[i].lower(), parts[i + 1].strip()))
@@ -311,7 +313,7 @@ def _is_abbreviation(chunk: str) -> bool:
         return False
     word = match.group(1).lower().rstrip(".")
     return (word in ABBREVIATIONS or len(word) == 1
-            or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word) is not None)
+            or _INITIALS.fullmatch(word) is not None)
 
 
 def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
