@@ -240,6 +240,10 @@ _FROM = re.compile(r"\s+from\s+(?:the\s+)?")
 _PRONOUN_BEFORE = re.compile(r"\b(they|it)\s+(?:had\s+|have\s+|has\s+)?$", re.I)
 _SPACES = re.compile(r"\s+")
 
+#: The characters that ``re.IGNORECASE`` matches with an ASCII letter besides the letter's
+#: two cases (found by matching [a-z] against every code point).
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
 # Words one of which a sentence must hold for the patterns after them to match (see ``_has``).
 _ACTIVE_WORDS = ("captured", "seized", "took", "gained", "entered", "stormed", "liberated",
                  "imposed")
@@ -257,10 +261,12 @@ class _Ctx:
     text: str
     places: tuple[tuple[str, int, int], ...]  # (locality id, start, end)
     factions: tuple[tuple[str, int, int], ...]
-    low: str | None = field(init=False)  # the text in lower case when ASCII, else None
+    low: str | None = field(init=False)  # the text in lower case (None: see ``_has``)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "low", self.text.lower() if self.text.isascii() else None)
+        text = self.text
+        plain = text.isascii() or not any(c in text for c in _FOLDS_TO_ASCII)
+        object.__setattr__(self, "low", text.lower() if plain else None)
 
 
 def extract_claims(report: Report, mentions: Sequence[MentionLike],
@@ -318,8 +324,9 @@ def _contexts(report: Report, mentions: Sequence[MentionLike],
 
 def _has(ctx: _Ctx, words: tuple[str, ...]) -> bool:
     """False only when no rule keyed on ``words`` can match the sentence: a cheap test that
-    lets most sentences skip most patterns. Exact for ASCII sentences (the patterns' case
-    folding then equals ``str.lower``); other sentences always go through the patterns."""
+    lets most sentences skip most patterns. Exact: a case-insensitive pattern matches an ASCII
+    letter only with that letter in either case, or with one of ``_FOLDS_TO_ASCII``; a
+    sentence holding one of those always goes through the patterns."""
     low = ctx.low
     return low is None or any(w in low for w in words)
 
