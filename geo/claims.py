@@ -99,6 +99,15 @@ _VAGUE = re.compile(r"\b(a\s+few\s+days\s+(?:earlier|ago|before)|earlier\s+this\
                     re.I)
 
 
+_DIGIT = re.compile(r"\d")
+#: Every month name and abbreviation holds one of these.
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                "dec")
+#: Every date phrase of the patterns above holds one of these (weekdays end in "day").
+_DATE_WORDS = (*_MONTH_STEMS, "yesterday", "night", "day", "earlier", "week", "recent",
+               "previous")
+
+
 def resolve_date(text: str, report_date: dt.date) -> tuple[dt.date, str, str]:
     """The day a sentence refers to, how it was found, and a note (empty when exact).
 
@@ -114,8 +123,13 @@ def resolve_date(text: str, report_date: dt.date) -> tuple[dt.date, str, str]:
     tuple of (datetime.date, str, str)
         The date; ``explicit``, ``yesterday``, ``weekday``, ``vague`` or ``report``; a note.
     """
+    low = text.lower() if _plain(text) else None
+    if low is not None and not any(w in low for w in _DATE_WORDS):
+        return report_date, "report", ""  # none of the patterns below can match
+    explicit = low is None or (_DIGIT.search(text) is not None
+                               and any(m in low for m in _MONTH_STEMS))
     for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(text) if explicit else ():
             day = _explicit(report_date, match.group(month_group), match.group(day_group))
             if day is not None:
                 return day, "explicit", ""
@@ -253,20 +267,20 @@ _EVACUATE_WORDS = ("evacuat", "leav", "left", "depart", "bus", "transferred", "r
                    "moved", "exit", "fle", "headed")
 
 
-@dataclass(frozen=True)
 class _Ctx:
-    """One sentence with its mentions in sentence-relative offsets."""
+    """One sentence with its mentions in sentence-relative offsets (read-only by convention:
+    a plain slotted class, as thousands are made per report)."""
 
-    index: int
-    text: str
-    places: tuple[tuple[str, int, int], ...]  # (locality id, start, end)
-    factions: tuple[tuple[str, int, int], ...]
-    low: str | None = field(init=False)  # the text in lower case (None: see ``_has``)
+    __slots__ = ("factions", "index", "low", "places", "text")
 
-    def __post_init__(self) -> None:
-        text = self.text
-        plain = text.isascii() or not any(c in text for c in _FOLDS_TO_ASCII)
-        object.__setattr__(self, "low", text.lower() if plain else None)
+    def __init__(self, index: int, text: str, places: tuple[tuple[str, int, int], ...],
+                 factions: tuple[tuple[str, int, int], ...]) -> None:
+        self.index = index
+        self.text = text
+        self.places = places  # (locality id, start, end)
+        self.factions = factions
+        #: the text in lower case (None: see ``_has``)
+        self.low = text.lower() if _plain(text) else None
 
 
 def extract_claims(report: Report, mentions: Sequence[MentionLike],
@@ -320,6 +334,12 @@ def _contexts(report: Report, mentions: Sequence[MentionLike],
                         tuple((f.faction_id, f.start - at, f.end - at)
                               for f in facs if f.end <= until)))
     return out
+
+
+def _plain(text: str) -> bool:
+    """True when ``text`` holds none of ``_FOLDS_TO_ASCII`` (so ``str.lower`` decides which
+    case-insensitive ASCII words it can match)."""
+    return text.isascii() or not any(c in text for c in _FOLDS_TO_ASCII)
 
 
 def _has(ctx: _Ctx, words: tuple[str, ...]) -> bool:
