@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -73,11 +74,22 @@ def ingest_report(report: Report, *, dataset: Dataset, index: MentionIndex) -> I
     factions = tuple(faction_index(dataset.factions).find(text, loose))
     found = find_mentions(text, index, loose=loose)
     # A place name inside a faction's name ("Ahrar al-Sham", "Jaysh al-Islam") is not a place.
-    mentions = tuple(m for m in found
-                     if not any(f.start <= m.start and m.end <= f.end for f in factions))
+    mentions = tuple(_outside(found, factions))
     claims = tuple(extract_claims(report, mentions, factions, dataset=dataset))
     candidates = tuple(candidate_places(text, index, mentions=found))
     return IngestedReport(report, mentions, factions, claims, candidates)
+
+
+def _outside(mentions: Sequence[Mention], factions: Sequence[FactionMention]) -> list[Mention]:
+    """The mentions not inside a faction mention (``factions`` sorted, not overlapping, so
+    only the last one starting at or before a mention can hold it)."""
+    starts = [f.start for f in factions]
+    out = []
+    for m in mentions:
+        k = bisect.bisect_right(starts, m.start) - 1
+        if k < 0 or m.end > factions[k].end:
+            out.append(m)
+    return out
 
 
 def ingest_paths(paths: Sequence[Path | str], *, dataset: Dataset, index: MentionIndex,
