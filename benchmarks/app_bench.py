@@ -63,6 +63,8 @@ def _peak_rss_mb(pid: int) -> float:
 
 
 def _p95(values: list[float]) -> float:
+    if len(values) < 2:  # too few moves (a quick run at country scale): the one value
+        return values[0]
     return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
@@ -121,8 +123,9 @@ def measure(browser: Any, label: str, data: Path, seeds: Path, moves: int,
                 if button.is_disabled():  # the last change date
                     break
                 step.append(timed(button.click))
-            res.add(f"app.{label}.next_change_to_map_p50", statistics.median(step), "ms")
-            res.add(f"app.{label}.next_change_to_map_p95", _p95(step), "ms")
+            if step:
+                res.add(f"app.{label}.next_change_to_map_p50", statistics.median(step), "ms")
+                res.add(f"app.{label}.next_change_to_map_p95", _p95(step), "ms")
             res.add(f"app.{label}.server_peak_rss", _peak_rss_mb(proc.pid), "MB")
         finally:
             proc.terminate()
