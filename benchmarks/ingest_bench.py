@@ -98,8 +98,9 @@ def run(res: Any, *, quick: bool) -> None:
     res.add("ingest.geonames_load", t_geo, "s")
     entries = [(name, ref, "geonames") for name, ref in geonames.entries()]
     res.add("ingest.gazetteer_names", len(entries), "names")
-    t_idx, index = _clock(lambda: MentionIndex.build(dataset.localities, entries,
-                                                     cache_dir=CACHE))
+    # the index as the command line and the app build it (the factions' names shield their
+    # words), with the GeoNames names added
+    t_idx, index = _clock(lambda: MentionIndex.for_dataset(dataset, entries, cache_dir=CACHE))
 
     def flash_build() -> KeywordProcessor:
         kp = KeywordProcessor(case_sensitive=False)
