@@ -15,7 +15,7 @@ import hashlib
 import os
 import pickle
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -112,17 +112,39 @@ _CUE_WORDS = ("town", "village", "city", "district", "neighb", "suburb", "area",
 _HARD_BREAKS = ".,;:!?()[]\"“”"
 
 
-def _first_cue_search_start(text: str) -> int | None:
-    """Where a search for ``_CUES`` may start without missing a match (None: no cue word).
+#: Lower-case letters that may start a ``_CUES`` match (a cue word, or "in"); a name starts
+#: with a character that is not a lower-case ASCII letter.
+_CUE_FIRST_LETTERS = frozenset(w[0] for w in _CUE_WORDS) | {"i"}
+_NO_CUE_START = frozenset("abcdefghijklmnopqrstuvwxyz") - _CUE_FIRST_LETTERS
 
-    A match has only word characters, spaces, hyphens and apostrophes before its cue word,
-    so none starts before a hard break that precedes the first cue word of the text.
+
+def _cue_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_CUES.finditer(text)``, trying only the starts a match can have.
+
+    A match has only word characters, spaces, hyphens and apostrophes between its start and
+    its cue word, so the next match starts after the last hard break before the next cue word
+    (or later): only those starts, up to that cue word, are tried; then the next cue word.
     """
-    found = [at for at in (text.find(w) for w in _CUE_WORDS) if at >= 0]
-    if not found:
-        return None
-    first = min(found)
-    return max(text.rfind(ch, 0, first) for ch in _HARD_BREAKS) + 1
+    pos = 0
+    while True:
+        found = [at for at in (text.find(w, pos) for w in _CUE_WORDS) if at >= 0]
+        if not found:
+            return
+        cue = min(found)
+        lo = max(pos, max(text.rfind(ch, pos, cue) for ch in _HARD_BREAKS) + 1)
+        match = None
+        for start in range(lo, cue + 1):
+            char = text[start]
+            if char in _NO_CUE_START or char.isspace():
+                continue
+            match = _CUES.match(text, start)
+            if match is not None:
+                break
+        if match is None:
+            pos = cue + 1
+        else:
+            yield match
+            pos = match.end()
 
 
 class Mention(NamedTuple):
@@ -529,14 +551,11 @@ def candidate_places(text: str, index: MentionIndex, *,
     """
     if mentions is None:
         mentions = find_mentions(text, index)
-    begin = _first_cue_search_start(text)
-    if begin is None:
-        return []
     covered = [(m.start, m.end) for m in mentions]
     context: _Context | None = None
     seen: set[str] = set()
     out: list[Candidate] = []
-    for cue in _CUES.finditer(text, begin):
+    for cue in _cue_matches(text):
         if cue.group("a"):  # a list: "the towns of A, B and C"
             spans = [m.span() for m in _PLACE_RE.finditer(text, cue.start("a"), cue.end())]
         else:
