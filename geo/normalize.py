@@ -273,6 +273,26 @@ def skeleton_text(text: str) -> MappedText:
     return _pipeline(text, loose=True)
 
 
+def skeleton_texts(texts: Sequence[str]) -> list[MappedText]:
+    """``[skeleton_text(t) for t in texts]`` in one vectorised pass (faster for many texts).
+
+    The texts are joined with separators that every step leaves alone and treats as a break
+    between words, so each text comes out exactly as ``skeleton_text`` makes it.
+    """
+    if len(texts) < 2:
+        return [skeleton_text(t) for t in texts]
+    cleaned = [t.replace(_SEP, " ") for t in texts]
+    mapped = _pipeline((_SEP + " ").join(cleaned), loose=True, batch=True)
+    cuts = [-1, *np.flatnonzero(_codepoints(mapped.text) == ord(_SEP)).tolist(), len(mapped.text)]
+    out: list[MappedText] = []
+    base = 0  # where each text starts in the joined text
+    for i, text in enumerate(cleaned):
+        lo, hi = cuts[i] + 1, cuts[i + 1]
+        out.append(MappedText(mapped.text[lo:hi], mapped.origin[lo:hi] - base))
+        base += len(text) + 2
+    return out
+
+
 def normalize(name: str) -> str:
     """Case-folded ASCII form of a name, without diacritics and transliteration marks.
 
