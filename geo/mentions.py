@@ -39,7 +39,7 @@ from geo.normalize import (
     MappedText,
     normalize,
     normalize_many,
-    skeleton_text,
+    skeleton_texts,
     skeletons,
     without_article,
 )
@@ -439,9 +439,66 @@ def find_mentions(text: str, index: MentionIndex, *, fuzzy: bool = True,
         In text order, not overlapping; ``text[m.start:m.end] == m.surface``. Extra names
         (GeoNames) come with their own ``source``; keep ``source == "dataset"`` for localities.
     """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
-    search = _search_text(text, skeleton_text(text) if loose is None else loose)
+    return find_mentions_many([text], index, fuzzy=fuzzy,
+                              loose=None if loose is None else [loose])[0]
+
+
+def find_mentions_many(texts: Sequence[str], index: MentionIndex, *, fuzzy: bool = True,
+                       loose: Sequence[MappedText] | None = None) -> list[list[Mention]]:
+    """``[find_mentions(t, index) for t in texts]``, faster for many texts.
+
+    The texts' skeletons are made in one pass, and the spellings to normalise and the
+    words to look up in the gazetteer are gathered from all texts and resolved once.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Report texts.
+    index : MentionIndex
+        From ``MentionIndex.build``.
+    fuzzy : bool, default True
+        As for ``find_mentions``.
+    loose : sequence of MappedText, optional
+        ``geo.normalize.skeleton_texts(texts)`` when the caller has it already.
+
+    Returns
+    -------
+    list of list of Mention
+        One list per text, as ``find_mentions`` gives it.
+    """
+    for text in texts:
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if loose is None:
+        loose = skeleton_texts(texts)
+    found = [_automaton_hits(text, index, mapped) for text, mapped in zip(texts, loose,
+                                                                          strict=True)]
+    surfaces = sorted({text[start:end] for text, (kept, _, _) in zip(texts, found, strict=True)
+                       for start, end, _ in kept})
+    norms = dict(zip(surfaces, normalize_many(surfaces), strict=True))
+    scores = {surface: EXACT_SCORE if norm in index.exact else KEY_SCORE
+              for surface, norm in norms.items()}
+    runs = [_fuzzy_runs(text, taken) if fuzzy else [] for text, (_, taken, _) in
+            zip(texts, found, strict=True)]
+    queries = sorted({text[s:e] for text, text_runs in zip(texts, runs, strict=True)
+                      for _, spans in text_runs for s, e in spans})
+    resolved = (dict(zip(queries, index.gazetteer.lookup_many(queries), strict=True))
+                if queries else {})
+    out: list[list[Mention]] = []
+    for text, (kept, _, context), text_runs in zip(texts, found, runs, strict=True):
+        mentions = _listed_mentions(text, index, kept, norms, scores)
+        if fuzzy:
+            mentions += _fuzzy_found(text, text_runs, resolved, context)
+            mentions.sort(key=lambda m: m.start)
+        out.append(mentions)
+    return out
+
+
+def _automaton_hits(text: str, index: MentionIndex, loose: MappedText
+                    ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]], _Context]:
+    """The automaton's hits kept by their context, as ``(start, end, pattern)`` without the
+    stop phrases; the spans of all of them (stop phrases too); the text's word context."""
+    search = _search_text(text, loose)
     context = _Context(text)
     hits = np.array(list(index.automaton.iter_long(search.text)), dtype=np.int64).reshape(-1, 2)
     last, values = hits[:, 0], hits[:, 1]
@@ -451,26 +508,25 @@ def find_mentions(text: str, index: MentionIndex, *, fuzzy: bool = True,
             for start, end, value, ok in zip(starts.tolist(), ends.tolist(), values.tolist(),
                                              context.keep(starts, ends), strict=True)
             if ok]
-    refs, sources = index.refs, index.sources
+    sources = index.sources
     taken = [(start, end) for start, end, _ in kept]
     kept = [hit for hit in kept if sources[hit[2]] != _STOP]
-    surfaces = sorted({text[start:end] for start, end, _ in kept})
-    norms = dict(zip(surfaces, normalize_many(surfaces), strict=True))
-    scores = {surface: EXACT_SCORE if norm in index.exact else KEY_SCORE
-              for surface, norm in norms.items()}
+    return kept, taken, context
+
+
+def _listed_mentions(text: str, index: MentionIndex, kept: list[tuple[int, int, int]],
+                     norms: Mapping[str, str], scores: Mapping[str, float]) -> list[Mention]:
+    """Mentions of the automaton's hits (``norms``/``scores`` by surface, see caller)."""
+    refs, sources = index.refs, index.sources
     short = index.short
     if short:  # a short key also needs a spelling close to a listed one ("Area" is not Ariha)
         kept = [(start, end, value) for start, end, value in kept
                 if value not in short
                 or close_spelling(without_article(norms[text[start:end]]), short[value])]
-    mentions = [
+    return [
         Mention(refs[value], text[start:end], start, end, scores[text[start:end]], sources[value])
         for start, end, value in kept
     ]
-    if fuzzy:
-        mentions += _fuzzy_mentions(text, index, taken, context)
-        mentions.sort(key=lambda m: m.start)
-    return mentions
 
 
 def _windows(run: str) -> list[tuple[int, int]]:
@@ -484,11 +540,12 @@ def _windows(run: str) -> list[tuple[int, int]]:
     ]
 
 
-def _fuzzy_mentions(
-    text: str, index: MentionIndex, taken: list[tuple[int, int]], context: _Context
-) -> list[Mention]:
-    """Gazetteer matches (fuzzy included) of capitalised words outside the ``taken`` spans
-    (sorted, not overlapping)."""
+_Runs = list[tuple[int, list[tuple[int, int]]]]  # (run start, word windows clear of hits)
+
+
+def _fuzzy_runs(text: str, taken: list[tuple[int, int]]) -> _Runs:
+    """The runs of capitalised words and their windows outside the ``taken`` spans (sorted,
+    not overlapping): only those can yield a fuzzy mention, so only those are looked up."""
     taken_starts = [start for start, _ in taken]
     taken_ends = [end for _, end in taken]
 
@@ -496,9 +553,8 @@ def _fuzzy_mentions(
         k = bisect.bisect_left(taken_ends, start + 1)  # first mention ending after start
         return k == len(taken_starts) or taken_starts[k] >= end
 
-    # only windows clear of the automaton's hits can yield a mention: look up those alone
     windows_of: dict[str, list[tuple[int, int]]] = {}
-    runs: list[tuple[int, list[tuple[int, int]]]] = []
+    runs: _Runs = []
     for run in _CAPITALISED_RUN.finditer(text):
         at = run.start()
         if at and text[at - 1].isalnum():
@@ -514,10 +570,14 @@ def _fuzzy_mentions(
         spans = [(at + s, at + e) for s, e in windows if free(at + s, at + e)]
         if spans:
             runs.append((at, spans))
-    if not runs:
-        return []
-    queries = sorted({text[s:e] for _, spans in runs for s, e in spans})
-    resolved = dict(zip(queries, index.gazetteer.lookup_many(queries), strict=True))
+    return runs
+
+
+def _fuzzy_found(text: str, runs: _Runs,
+                 resolved: Mapping[str, tuple[Locality, float] | None],
+                 context: _Context) -> list[Mention]:
+    """Gazetteer matches (fuzzy included) of the windows of ``runs``, ``resolved`` holding the
+    gazetteer's answer for each window's text: per run, leftmost first, longest first."""
     out: list[Mention] = []
     for reach, spans in runs:
         for start, end in spans:
