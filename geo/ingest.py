@@ -18,7 +18,7 @@ from geo.normalize import skeleton_texts
 from geo.reports import Report, read_report
 
 Progress = Callable[[int, int, Path], None]
-_BATCH = 64  # reports ingested together by ``ingest_paths`` (shared passes, bounded memory)
+BATCH_SIZE = 64  # reports ingested together by ``ingest_paths`` (shared passes, bounded memory)
 
 
 @dataclass(frozen=True)
@@ -157,10 +157,10 @@ def ingest_paths(paths: Sequence[Path | str], *, dataset: Dataset, index: Mentio
         For a broken file, when ``problems`` is None.
     """
     out = []
-    for first in range(0, len(paths), _BATCH):  # files read, then ingested, by batches
+    for first in range(0, len(paths), BATCH_SIZE):  # files read, then ingested, by batches
         read: list[tuple[int, Path | str, Report | None]] = []
         error: ReportError | None = None
-        for done, path in enumerate(paths[first:first + _BATCH], start=first + 1):
+        for done, path in enumerate(paths[first:first + BATCH_SIZE], start=first + 1):
             try:
                 read.append((done, path, read_report(path, default_date=default_date)))
             except ReportError as exc:
