@@ -22,19 +22,11 @@ REPORT_FILES = sorted((ROOT / "seeds").glob("*.txt")) + sorted(
 
 
 @pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return load_dataset(ROOT / "data")
-
-
-@pytest.fixture(scope="module")
-def index(dataset: Dataset) -> MentionIndex:
-    return MentionIndex.for_dataset(dataset)
-
-
-@pytest.fixture(scope="module")
-def reports() -> list[Report]:
+def shipped() -> tuple[Dataset, MentionIndex, list[Report]]:
+    """The shipped dataset, its mention index, the seed and test-corpus reports."""
     assert len(REPORT_FILES) >= 5
-    return [read_report(p) for p in REPORT_FILES]
+    dataset = load_dataset(ROOT / "data")
+    return dataset, MentionIndex.for_dataset(dataset), [read_report(p) for p in REPORT_FILES]
 
 
 @pytest.mark.parametrize("texts", [
@@ -48,24 +40,24 @@ def test_loose_forms_of_many_texts_equal_those_of_each(texts: list[str]) -> None
         assert np.array_equal(mapped.origin, alone.origin)
 
 
-def test_mentions_of_many_texts_equal_those_of_each(reports: list[Report],
-                                                    index: MentionIndex) -> None:
+def test_mentions_of_many_texts_equal_those_of_each(shipped) -> None:
+    _, index, reports = shipped
     texts = [r.text for r in reports]
     together = find_mentions_many(texts, index)
     assert together == [find_mentions(t, index) for t in texts]
     assert any(together)
 
 
-def test_reports_ingested_together_equal_reports_ingested_alone(
-        reports: list[Report], dataset: Dataset, index: MentionIndex) -> None:
+def test_reports_ingested_together_equal_reports_ingested_alone(shipped) -> None:
+    dataset, index, reports = shipped
     together = ingest_reports(reports, dataset=dataset, index=index)
     alone = [ingest_report(r, dataset=dataset, index=index) for r in reports]
     assert together == alone
     assert sum(len(i.claims) for i in together) > 0
 
 
-def test_a_compiled_faction_index_finds_what_the_factions_find(
-        reports: list[Report], dataset: Dataset) -> None:
+def test_a_compiled_faction_index_finds_what_the_factions_find(shipped) -> None:
+    dataset, _, reports = shipped
     compiled = FactionIndex.build(dataset.factions)
     for report in reports:
         assert find_factions(report.text, compiled) == find_factions(report.text,
@@ -85,8 +77,8 @@ def _write_reports(folder: Path, count: int, broken: set[int]) -> list[Path]:
     return paths
 
 
-def test_many_files_keep_their_order_progress_and_problems(
-        tmp_path: Path, dataset: Dataset, index: MentionIndex) -> None:
+def test_many_files_keep_their_order_progress_and_problems(tmp_path: Path, shipped) -> None:
+    dataset, index, _ = shipped
     count = BATCH_SIZE + 7
     paths = _write_reports(tmp_path, count, broken={2, BATCH_SIZE + 3})
     calls: list[tuple[int, int, str]] = []
@@ -101,7 +93,8 @@ def test_many_files_keep_their_order_progress_and_problems(
 
 
 def test_the_first_broken_file_stops_ingestion_after_the_files_before_it(
-        tmp_path: Path, dataset: Dataset, index: MentionIndex) -> None:
+        tmp_path: Path, shipped) -> None:
+    dataset, index, _ = shipped
     paths = _write_reports(tmp_path, BATCH_SIZE + 5, broken={BATCH_SIZE + 2})
     calls: list[int] = []
     with pytest.raises(ReportError, match="not UTF-8"):
