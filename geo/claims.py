@@ -92,7 +92,9 @@ _MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b", re.I)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", re.I)
-_WEEKDAY = re.compile(r"\b(?:on|last|this\s+past)\s+(" + "|".join(_WEEKDAYS) + r")\b", re.I)
+# ASCII case folding only: "ſaturday" or a Kelvin-sign "Monday" is no weekday (and no crash)
+_WEEKDAY = re.compile(r"\b(?:on|last|this\s+past)\s+(" + "|".join(_WEEKDAYS) + r")\b",
+                      re.I | re.A)
 _YESTERDAY = re.compile(r"\b(yesterday|last\s+night)\b", re.I)
 _VAGUE = re.compile(r"\b(a\s+few\s+days\s+(?:earlier|ago|before)|earlier\s+this\s+week|"
                     r"last\s+week|in\s+recent\s+days|recently|previously|days\s+earlier)\b",

@@ -179,3 +179,9 @@ def test_faction_aliases(surface: str, faction: str, dataset: Dataset) -> None:
 
 def test_acronyms_match_only_in_capitals(dataset: Dataset) -> None:
     assert find_factions("It has saa and hts in lower case.", dataset.factions) == []
+
+
+@pytest.mark.parametrize("odd", ["on ſaturday", "on SATURDAY", "on ſunday", "last \u212aonday"])
+def test_weekday_look_alikes_never_crash(odd: str) -> None:
+    day, origin, _ = resolve_date(f"Troops entered the town {odd}.", dt.date(2018, 3, 22))
+    assert day <= dt.date(2018, 3, 22) and origin in ("weekday", "report")
