@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from geo.errors import DataError, DateOutOfRange, GeoError, ReportError
+from geo.errors import DataError, DateOutOfRange, GeoError
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -175,20 +175,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         return COMMANDS[args.command](args, out)
-    except _UsageError as exc:
-        print(f"geo: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except DateOutOfRange as exc:
-        print(f"geo: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except DataError as exc:
+    except DataError as exc:  # broken data: one file:line: message per problem
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_INVALID
-    except ReportError as exc:
+    except (_UsageError, DateOutOfRange) as exc:  # the user asked for something impossible
         print(f"geo: error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    except GeoError as exc:
+        return EXIT_USAGE
+    except GeoError as exc:  # a broken report, a failed write, a geocoder error
         print(f"geo: error: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except BrokenPipeError:
