@@ -166,9 +166,7 @@ def append_csv_rows(path: Path | str, header: Sequence[str], rows: Sequence[dict
     WriteError
         When the file cannot be read, locked or written; the old file is intact.
     """
-    target = Path(path)
-    with locked(target):
-        columns, current = _read_table(target, header)
+    def add(current: list[dict[str, str]]) -> list[dict[str, str]]:
         if check is not None:
             check(current)
         keys = [sort_key(r) for r in current] if sort_key is not None else []
@@ -180,7 +178,9 @@ def append_csv_rows(path: Path | str, header: Sequence[str], rows: Sequence[dict
                 current.insert(at, dict(row))
             else:
                 current.append(dict(row))
-        atomic_write_text(target, render_csv(columns, current))
+        return current
+
+    rewrite_csv(path, header, add)
 
 
 def rewrite_csv(path: Path | str, header: Sequence[str],
