@@ -9,17 +9,19 @@ Peak resident memory is the server process's ``VmHWM`` after the run (Linux).
 from __future__ import annotations
 
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tools.browser_timing import install_probes, slider_press_ms, start_app  # noqa: E402
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -27,32 +29,6 @@ FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SLIDER = '[data-testid="stSlider"] input[type="range"]'
 DRAWN = ("window.map && window.feature_group && window.feature_group.length > 0 "
          "&& document.querySelector('canvas')")
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(data: Path, seeds: Path, log: Any) -> tuple[subprocess.Popen[bytes], str]:
-    port = _port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--", "--data", str(data), "--seeds", str(seeds)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise RuntimeError("the app server did not start")
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -73,9 +49,8 @@ def measure(browser: Any, label: str, data: Path, seeds: Path, moves: int,
     """Cold start, first map and slider latency for one dataset; peak server memory."""
     with tempfile.TemporaryFile() as log:
         t0 = time.monotonic()
-        proc, url = _start(data, seeds, log)
+        proc, url = start_app(log, data=data, seeds=seeds)
         try:
-            from tools.browser_timing import install_probes, slider_press_ms
 
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             install_probes(context)  # key-down and map-drawn stamps taken inside the page

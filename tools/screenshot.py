@@ -3,35 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+if __package__ in (None, ""):  # run as a script: make the project importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tools.browser_timing import start_app
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("the app did not start")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,15 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--query", default="?date=2018-03-22&town=douma")
     p.add_argument("--chromium", default="/usr/bin/chromium")
     args = p.parse_args(argv)
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
     try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_healthy(url)
+        server, url = start_app(subprocess.DEVNULL, timeout_s=60)
+    except RuntimeError:
+        raise SystemExit("the app did not start") from None
+    try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1500, "height": 1050})

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +11,8 @@ from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Browser, ElementHandle, Frame, Page, sync_playwright
+
+from tools.browser_timing import start_app
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -35,35 +33,15 @@ VIEW_JS = """() => { const c = window.map.getCenter();
 GROUPS_JS = "() => (window.feature_group || []).length"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     """Start the app as the README does and yield its URL; stop it afterwards."""
-    port = _free_port()
     (ROOT / "out").mkdir(exist_ok=True)
-    log = open(ROOT / "out" / "e2e-server.log", "w")  # noqa: SIM115 - open while the server runs
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.terminate()
-        raise RuntimeError("the app server did not start; see out/e2e-server.log")
+    log = open(ROOT / "out" / "e2e-server.log", "wb")  # noqa: SIM115 - open while the server runs
+    try:
+        proc, url = start_app(log, timeout_s=60)
+    except RuntimeError:
+        raise RuntimeError("the app server did not start; see out/e2e-server.log") from None
     yield url
     proc.terminate()
     proc.wait(timeout=20)

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +11,8 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page
 
 from geo.storage import read_csv_rows
-from tests.e2e.conftest import ROOT, App, Recorder, _free_port
+from tests.e2e.conftest import ROOT, App, Recorder
+from tools.browser_timing import start_app
 
 pytestmark = pytest.mark.browser
 
@@ -38,25 +35,9 @@ ACCEPT = "date 2018-03-05\nSyrian troops captured Douma after weeks of fighting.
 @contextmanager
 def server(data: Path, seeds: Path, log: Path) -> Iterator[str]:
     """Run ``streamlit run app.py -- --data DATA --seeds SEEDS`` and yield its URL."""
-    port = _free_port()
-    with log.open("a") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--", "--data", str(data), "--seeds", str(seeds)],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
+    with log.open("ab") as out:
+        proc, url = start_app(out, data=data, seeds=seeds, timeout_s=60)
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"the app server did not start; see {log}") from None
-                    time.sleep(0.3)
             yield url
         finally:
             proc.terminate()
