@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from geo.claims import Claim, resolve_date
-from geo.dataset import load_dataset
 from geo.factions_text import find_factions
 from geo.ingest import ingest_report
 from geo.mentions import MentionIndex
@@ -18,16 +17,6 @@ from geo.reports import parse_report, read_report
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_253ffc8c63ac3726.txt"
 REPORT_DAY = dt.date(2018, 3, 22)  # a Thursday
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return load_dataset(ROOT / "data")
-
-
-@pytest.fixture(scope="module")
-def index(dataset: Dataset) -> MentionIndex:
-    return MentionIndex.for_dataset(dataset)
 
 
 def claims_of(text: str, dataset: Dataset, index: MentionIndex,

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.dataset import load_dataset
 from geo.errors import Problem, ReportError
 from geo.ingest import excerpts_by_locality, ingest_paths, ingest_report, load_seed_reports
 from geo.mentions import MentionIndex
@@ -23,16 +22,6 @@ from geo.reports import parse_report
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_253ffc8c63ac3726.txt"
 CORPUS = Path(__file__).resolve().parent / "corpus"
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return load_dataset(ROOT / "data")
-
-
-@pytest.fixture(scope="module")
-def index(dataset: Dataset) -> MentionIndex:
-    return MentionIndex.for_dataset(dataset)
 
 
 def test_ingest_document_matches_the_guide(dataset: Dataset, index: MentionIndex) -> None:
