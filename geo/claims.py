@@ -267,22 +267,34 @@ _PASSIVE_WORDS = ("captured", "seized", "taken", "liberated", "freed")
 _TRUCE_WORDS = ("cease", "truce", "pause", "cessation")
 _EVACUATE_WORDS = ("evacuat", "leav", "left", "depart", "bus", "transferred", "relocated",
                    "moved", "exit", "fle", "headed")
+_CONTROL_WORDS = ("control",)
+_BEFORE_WORDS = ("before",)
+_FELL_WORDS = ("fell",)
+_CORRIDOR_WORDS = ("corridor",)
+_AGREE_WORDS = ("agree", "deal")
+_NEGOTIATE_WORDS = ("negotiation", "talks")
+_AGREEMENT_WORDS = (*_AGREE_WORDS, *_NEGOTIATE_WORDS)
+#: Every word a rule is keyed on: a sentence holding none of them makes no claim.
+_TRIGGERS = tuple(dict.fromkeys((
+    *_CONTROL_WORDS, *_BEFORE_WORDS, *_ACTIVE_WORDS, *_PASSIVE_WORDS, *_FELL_WORDS,
+    *_TRUCE_WORDS, *_CORRIDOR_WORDS, *_EVACUATE_WORDS, *_AGREE_WORDS, *_NEGOTIATE_WORDS)))
 
 
 class _Ctx:
     """One sentence with its mentions in sentence-relative offsets (read-only by convention:
     a plain slotted class, as thousands are made per report)."""
 
-    __slots__ = ("factions", "index", "low", "places", "text")
+    __slots__ = ("factions", "index", "places", "text", "words")
 
     def __init__(self, index: int, text: str, places: tuple[tuple[str, int, int], ...],
-                 factions: tuple[tuple[str, int, int], ...]) -> None:
+                 factions: tuple[tuple[str, int, int], ...],
+                 words: frozenset[str] | None) -> None:
         self.index = index
         self.text = text
         self.places = places  # (locality id, start, end)
         self.factions = factions
-        #: the text in lower case (None: see ``_has``)
-        self.low = text.lower() if _plain(text) else None
+        #: the ``_TRIGGERS`` the text holds, in any case (None: see ``_has``)
+        self.words = words
 
 
 def extract_claims(report: Report, mentions: Sequence[MentionLike],
@@ -310,6 +322,8 @@ def extract_claims(report: Report, mentions: Sequence[MentionLike],
     paragraphs = _paragraph_ids(report)
     claims: list[Claim] = []
     for ctx in ctxs:
+        if ctx.words is not None and not ctx.words:
+            continue  # every rule is keyed on a trigger word: none, no claim
         previous = [c for c in ctxs[max(0, ctx.index - 2):ctx.index]
                     if paragraphs[c.index] == paragraphs[ctx.index]]
         claims.extend(_sentence_claims(report, ctx, previous, dataset))
@@ -323,6 +337,7 @@ def _contexts(report: Report, mentions: Sequence[MentionLike],
     factions = sorted(faction_mentions, key=lambda f: f.start)
     place_starts = [m.start for m in places]
     faction_starts = [f.start for f in factions]
+    words = _trigger_words(report)
     out: list[_Ctx] = []
     for index, sentence in enumerate(report.sentences):
         at, until = sentence.start, sentence.end
@@ -334,8 +349,30 @@ def _contexts(report: Report, mentions: Sequence[MentionLike],
                         tuple((m.locality_id, m.start - at, m.end - at)
                               for m in inner if m.end <= until),
                         tuple((f.faction_id, f.start - at, f.end - at)
-                              for f in facs if f.end <= until)))
+                              for f in facs if f.end <= until),
+                        words[index]))
     return out
+
+
+def _trigger_words(report: Report) -> list[frozenset[str] | None]:
+    """Per sentence, the ``_TRIGGERS`` it holds (None where ``_has`` must let every rule
+    try), from one search of the report's lower-case text for each trigger word."""
+    sentences = report.sentences
+    text = report.text
+    if not _plain(text):  # lower() may shift offsets (U+0130): sentence by sentence
+        return [frozenset(w for w in _TRIGGERS if w in s.text.lower())
+                if _plain(s.text) else None for s in sentences]
+    low = text.lower()
+    starts = [s.start for s in sentences]
+    found: list[set[str]] = [set() for _ in sentences]
+    for word in _TRIGGERS:
+        at = low.find(word)
+        while at >= 0:
+            i = bisect.bisect_right(starts, at) - 1
+            if i >= 0 and at + len(word) <= sentences[i].end:
+                found[i].add(word)
+            at = low.find(word, at + 1)
+    return [frozenset(f) for f in found]
 
 
 def _plain(text: str) -> bool:
@@ -349,8 +386,7 @@ def _has(ctx: _Ctx, words: tuple[str, ...]) -> bool:
     lets most sentences skip most patterns. Exact: a case-insensitive pattern matches an ASCII
     letter only with that letter in either case, or with one of ``_FOLDS_TO_ASCII``; a
     sentence holding one of those always goes through the patterns."""
-    low = ctx.low
-    return low is None or any(w in low for w in words)
+    return ctx.words is None or not ctx.words.isdisjoint(words)
 
 
 def _paragraph_ids(report: Report) -> list[int]:
@@ -477,13 +513,13 @@ def _control_claims(report: Report, ctx: _Ctx, previous: list[_Ctx], dataset: Da
                           confidence=confidence))
 
     # "X under control of Y"
-    for pid, _s, e in ctx.places if _has(ctx, ("control",)) else ():
+    for pid, _s, e in ctx.places if _has(ctx, _CONTROL_WORDS) else ():
         tail = ctx.text[e:e + 60]
         m = _UNDER_CONTROL_AFTER.match(tail)
         if m:
             add([pid], _faction_after(ctx, e + m.end(), within=8), "under_control")
     # "<fighters> left X before the entrance of Y"
-    for m in _LEFT_BEFORE.finditer(ctx.text) if _has(ctx, ("before",)) else ():
+    for m in _LEFT_BEFORE.finditer(ctx.text) if _has(ctx, _BEFORE_WORDS) else ():
         holder = _faction_after(ctx, m.end(), within=15)
         inner = [pid for pid, s, e in ctx.places if m.start(2) <= s and e <= m.end(2)]
         if inner:
@@ -524,7 +560,7 @@ def _control_claims(report: Report, ctx: _Ctx, previous: list[_Ctx], dataset: Da
                        if e <= m.start() and not _is_modifier(ctx, e)]
         add(subject, holder, verb)
     # "X fell to Y"
-    for m in _FELL.finditer(ctx.text) if _has(ctx, ("fell",)) else ():
+    for m in _FELL.finditer(ctx.text) if _has(ctx, _FELL_WORDS) else ():
         subject = [pid for pid, s, e in ctx.places if e <= m.start()][-1:]
         add(subject, _faction_after(ctx, m.end(), within=8), "fell")
     return out
@@ -583,7 +619,7 @@ def _clock(hour: str, minute: str | None, ampm: str | None) -> str | None:
 def _ceasefire_corridor_claims(report: Report, ctx: _Ctx) -> list[Claim]:
     out: list[Claim] = []
     truce = _has(ctx, _TRUCE_WORDS) and _CEASEFIRE.search(ctx.text) is not None
-    corridor = _has(ctx, ("corridor",)) and _CORRIDOR.search(ctx.text) is not None
+    corridor = _has(ctx, _CORRIDOR_WORDS) and _CORRIDOR.search(ctx.text) is not None
     if not (truce or corridor):
         return out
     hours = _hours(ctx.text)
@@ -663,16 +699,16 @@ def _end_of(ctx: _Ctx, start: int) -> int:
 
 def _agreement_claims(report: Report, ctx: _Ctx) -> list[Claim]:
     out: list[Claim] = []
-    if not ctx.places or not _has(ctx, ("agree", "deal", "negotiation", "talks")):
+    if not ctx.places or not _has(ctx, _AGREEMENT_WORDS):
         return out
     factions = [f for f, _s, _e in ctx.factions]
-    agree = _AGREE.search(ctx.text) if _has(ctx, ("agree", "deal")) else None
+    agree = _AGREE.search(ctx.text) if _has(ctx, _AGREE_WORDS) else None
     places = [p for p, s, e in ctx.places if not _is_modifier(ctx, e)
               and _LOCATIVE.search(_list_lead(ctx, s))] if agree else []
     if agree and places:
         terms = sorted({_SPACES.sub(" ", t.lower()) for t in _TERMS.findall(ctx.text)})
         out.append(_claim(report, ctx, "agreement", places, factions, {"terms": terms}))
-    for pid, s, _e in ctx.places if _has(ctx, ("negotiation", "talks")) else ():
+    for pid, s, _e in ctx.places if _has(ctx, _NEGOTIATE_WORDS) else ():
         if _NEGOTIATE.search(ctx.text[max(0, s - 60):s]):
             out.append(_claim(report, ctx, "negotiation", [pid], factions, {}))
             break

@@ -116,6 +116,18 @@ _HARD_BREAKS = ".,;:!?()[]\"“”"
 #: with a character that is not a lower-case ASCII letter.
 _CUE_FIRST_LETTERS = frozenset(w[0] for w in _CUE_WORDS) | {"i"}
 _NO_CUE_START = frozenset("abcdefghijklmnopqrstuvwxyz") - _CUE_FIRST_LETTERS
+_HARD_BREAK = re.compile("[" + re.escape(_HARD_BREAKS) + "]")
+
+
+def _positions(text: str, words: Sequence[str]) -> list[int]:
+    """Sorted start offsets of every occurrence of each of ``words`` in ``text``."""
+    out: set[int] = set()
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            out.add(at)
+            at = text.find(word, at + 1)
+    return sorted(out)
 
 
 def _cue_matches(text: str) -> Iterator[re.Match[str]]:
@@ -125,13 +137,16 @@ def _cue_matches(text: str) -> Iterator[re.Match[str]]:
     its cue word, so the next match starts after the last hard break before the next cue word
     (or later): only those starts, up to that cue word, are tried; then the next cue word.
     """
+    cues = _positions(text, _CUE_WORDS)
+    breaks = [m.start() for m in _HARD_BREAK.finditer(text)]
     pos = 0
     while True:
-        found = [at for at in (text.find(w, pos) for w in _CUE_WORDS) if at >= 0]
-        if not found:
+        k = bisect.bisect_left(cues, pos)
+        if k == len(cues):
             return
-        cue = min(found)
-        lo = max(pos, max(text.rfind(ch, pos, cue) for ch in _HARD_BREAKS) + 1)
+        cue = cues[k]  # the first cue word at or after pos
+        k = bisect.bisect_left(breaks, cue) - 1  # the last hard break before it
+        lo = max(pos, breaks[k] + 1) if k >= 0 else pos
         match = None
         for start in range(lo, cue + 1):
             char = text[start]
@@ -478,7 +493,8 @@ def find_mentions_many(texts: Sequence[str], index: MentionIndex, *, fuzzy: bool
     norms = dict(zip(surfaces, normalize_many(surfaces), strict=True))
     scores = {surface: EXACT_SCORE if norm in index.exact else KEY_SCORE
               for surface, norm in norms.items()}
-    runs = [_fuzzy_runs(text, taken) if fuzzy else [] for text, (_, taken, _) in
+    windows_of: dict[str, list[tuple[int, int]]] = {}
+    runs = [_fuzzy_runs(text, taken, windows_of) if fuzzy else [] for text, (_, taken, _) in
             zip(texts, found, strict=True)]
     queries = sorted({text[s:e] for text, text_runs in zip(texts, runs, strict=True)
                       for _, spans in text_runs for s, e in spans})
@@ -543,31 +559,43 @@ def _windows(run: str) -> list[tuple[int, int]]:
 _Runs = list[tuple[int, list[tuple[int, int]]]]  # (run start, word windows clear of hits)
 
 
-def _fuzzy_runs(text: str, taken: list[tuple[int, int]]) -> _Runs:
+def _fuzzy_runs(text: str, taken: list[tuple[int, int]],
+                windows_of: dict[str, list[tuple[int, int]]]) -> _Runs:
     """The runs of capitalised words and their windows outside the ``taken`` spans (sorted,
-    not overlapping): only those can yield a fuzzy mention, so only those are looked up."""
+    not overlapping): only those can yield a fuzzy mention, so only those are looked up.
+    ``windows_of`` caches ``_windows`` by run text (shared by the texts of a batch)."""
     taken_starts = [start for start, _ in taken]
     taken_ends = [end for _, end in taken]
-
-    def free(start: int, end: int) -> bool:
-        k = bisect.bisect_left(taken_ends, start + 1)  # first mention ending after start
-        return k == len(taken_starts) or taken_starts[k] >= end
-
-    windows_of: dict[str, list[tuple[int, int]]] = {}
+    n_taken = len(taken)
+    bisect_left = bisect.bisect_left
     runs: _Runs = []
     for run in _CAPITALISED_RUN.finditer(text):
-        at = run.start()
+        at, run_end = run.span()
         if at and text[at - 1].isalnum():
             continue
-        word = run.group()
-        if " " not in word and "-" not in word:  # one word: one window
-            if free(at, at + len(word)):
-                runs.append((at, [(at, at + len(word))]))
+        k = bisect_left(taken_ends, at + 1)  # the first taken span ending after the run starts
+        if k == n_taken or taken_starts[k] >= run_end:  # nothing taken in the run
+            word = run.group()
+            if " " not in word and "-" not in word:  # one word: one window
+                runs.append((at, [(at, run_end)]))
+                continue
+            windows = windows_of.get(word)
+            if windows is None:
+                windows = windows_of[word] = _windows(word)
+            runs.append((at, [(at + s, at + e) for s, e in windows]))
             continue
+        if taken_starts[k] <= at and taken_ends[k] >= run_end:  # all of the run is taken
+            continue
+        word = run.group()
         windows = windows_of.get(word)
         if windows is None:
             windows = windows_of[word] = _windows(word)
-        spans = [(at + s, at + e) for s, e in windows if free(at + s, at + e)]
+        spans = []
+        for s, e in windows:
+            start, end = at + s, at + e
+            j = bisect_left(taken_ends, start + 1)  # the first taken span ending after start
+            if j == n_taken or taken_starts[j] >= end:
+                spans.append((start, end))
         if spans:
             runs.append((at, spans))
     return runs
