@@ -486,48 +486,80 @@ def find_mentions_many(texts: Sequence[str], index: MentionIndex, *, fuzzy: bool
             raise TypeError(f"text must be a str, got {type(text).__name__}")
     if loose is None:
         loose = skeleton_texts(texts)
-    found = [_automaton_hits(text, index, mapped) for text, mapped in zip(texts, loose,
-                                                                          strict=True)]
-    surfaces = sorted({text[start:end] for text, (kept, _, _) in zip(texts, found, strict=True)
+    found, context, bases = _automaton_hits(texts, index, loose)
+    surfaces = sorted({text[start:end] for text, (kept, _) in zip(texts, found, strict=True)
                        for start, end, _ in kept})
     norms = dict(zip(surfaces, normalize_many(surfaces), strict=True))
     scores = {surface: EXACT_SCORE if norm in index.exact else KEY_SCORE
               for surface, norm in norms.items()}
     windows_of: dict[str, list[tuple[int, int]]] = {}
-    runs = [_fuzzy_runs(text, taken, windows_of) if fuzzy else [] for text, (_, taken, _) in
+    runs = [_fuzzy_runs(text, taken, windows_of) if fuzzy else [] for text, (_, taken) in
             zip(texts, found, strict=True)]
     queries = sorted({text[s:e] for text, text_runs in zip(texts, runs, strict=True)
                       for _, spans in text_runs for s, e in spans})
     resolved = (dict(zip(queries, index.gazetteer.lookup_many(queries), strict=True))
                 if queries else {})
     out: list[list[Mention]] = []
-    for text, (kept, _, context), text_runs in zip(texts, found, runs, strict=True):
+    for text, (kept, _), text_runs, base in zip(texts, found, runs, bases, strict=True):
         mentions = _listed_mentions(text, index, kept, norms, scores)
         if fuzzy:
-            mentions += _fuzzy_found(text, text_runs, resolved, context)
+            mentions += _fuzzy_found(text, text_runs, resolved, context, base)
             mentions.sort(key=lambda m: m.start)
         out.append(mentions)
     return out
 
 
-def _automaton_hits(text: str, index: MentionIndex, loose: MappedText
-                    ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]], _Context]:
-    """The automaton's hits kept by their context, as ``(start, end, pattern)`` without the
-    stop phrases; the spans of all of them (stop phrases too); the text's word context."""
-    search = _search_text(text, loose)
-    context = _Context(text)
+#: What joins texts searched together: no pattern holds it, and it is longer than the reach
+#: of the context checks (4 characters), so a text's words never judge the next text's hits.
+_PAD = "\x02" * 6
+_SEARCH_SEP = " \x02 "  # joins the texts' skeletons (each keeps the framing spaces it has alone)
+
+_Hits = tuple[list[tuple[int, int, int]], list[tuple[int, int]]]
+
+
+def _automaton_hits(texts: Sequence[str], index: MentionIndex, loose: Sequence[MappedText]
+                    ) -> tuple[list[_Hits], _Context, list[int]]:
+    """Per text, the automaton's hits kept by their context, as ``(start, end, pattern)``
+    without the stop phrases, and the spans of all of them (stop phrases too); then the word
+    context of the texts joined by ``_PAD`` and where each text starts in it.
+
+    The texts are searched in one pass: their skeletons joined by ``_SEARCH_SEP`` give the
+    search text each gives alone, one after the other, and no hit spans two.
+    """
+    joined = _PAD.join(texts)
+    bases: list[int] = []
+    at = 0
+    for text in texts:
+        bases.append(at)
+        at += len(text) + len(_PAD)
+    if len(texts) == 1:
+        mapped = loose[0]
+    else:
+        origins: list[np.ndarray] = []
+        for i, (base, part) in enumerate(zip(bases, loose, strict=True)):
+            if i:  # the separator maps to the pad before this text
+                origins.append(np.full(len(_SEARCH_SEP), base - 1, dtype=np.int64))
+            origins.append(part.origin + base)
+        mapped = MappedText(_SEARCH_SEP.join(part.text for part in loose),
+                            np.concatenate(origins))
+    search = _search_text(joined, mapped)
+    context = _Context(joined)
     hits = np.array(list(index.automaton.iter_long(search.text)), dtype=np.int64).reshape(-1, 2)
     last, values = hits[:, 0], hits[:, 1]
     starts = search.origin[last - index.lengths[values] + 2]  # skip the framing spaces
     ends = context.word_end[search.origin[last - 1]]  # endings dropped by the skeleton count
-    kept = [(start, end, value)
-            for start, end, value, ok in zip(starts.tolist(), ends.tolist(), values.tolist(),
-                                             context.keep(starts, ends), strict=True)
-            if ok]
+    owner = np.searchsorted(np.array(bases, dtype=np.int64), starts, side="right") - 1
+    found: list[_Hits] = [([], []) for _ in texts]
     sources = index.sources
-    taken = [(start, end) for start, end, _ in kept]
-    kept = [hit for hit in kept if sources[hit[2]] != _STOP]
-    return kept, taken, context
+    for start, end, value, i, ok in zip(starts.tolist(), ends.tolist(), values.tolist(),
+                                        owner.tolist(), context.keep(starts, ends), strict=True):
+        if ok:
+            base = bases[i]
+            kept, taken = found[i]
+            taken.append((start - base, end - base))
+            if sources[value] != _STOP:
+                kept.append((start - base, end - base, value))
+    return found, context, bases
 
 
 def _listed_mentions(text: str, index: MentionIndex, kept: list[tuple[int, int, int]],
@@ -603,14 +635,15 @@ def _fuzzy_runs(text: str, taken: list[tuple[int, int]],
 
 def _fuzzy_found(text: str, runs: _Runs,
                  resolved: Mapping[str, tuple[Locality, float] | None],
-                 context: _Context) -> list[Mention]:
+                 context: _Context, base: int) -> list[Mention]:
     """Gazetteer matches (fuzzy included) of the windows of ``runs``, ``resolved`` holding the
-    gazetteer's answer for each window's text: per run, leftmost first, longest first."""
+    gazetteer's answer for each window's text: per run, leftmost first, longest first.
+    ``text`` starts at ``base`` in the text of ``context``."""
     out: list[Mention] = []
     for reach, spans in runs:
         for start, end in spans:
             hit = resolved[text[start:end]]
-            if hit and start >= reach and context.judge(start, end):
+            if hit and start >= reach and context.judge(base + start, base + end):
                 out.append(Mention(hit[0].id, text[start:end], start, end,
                                    min(hit[1], KEY_SCORE)))
                 reach = end
