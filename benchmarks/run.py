@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import platform
 import random
@@ -122,6 +123,7 @@ def bench_setup(res: Results, data: Path, repeat: int) -> Atlas:
     res.add("setup.load_dataset", statistics.median(loads), "ms")
     res.add("setup.atlas_build", statistics.median(builds), "ms")
     assert atlas is not None
+    gc.freeze()  # as the app does after loading (views/loaders.py): long-lived objects
     return atlas
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -105,9 +105,11 @@ class Atlas:
             for g in np.split(np.arange(len(held)), cuts) if len(g)}
         features: list[Feature] = control_features(geometry, self.dataset, fac_ids, by_faction)
         rows = self.timeline.rows_in_force(day)
-        counts: Sequence[int] = (
-            [int(excerpt_counts.get(lid, 0)) for lid in self.timeline.locality_ids]
-            if excerpt_counts else [0] * len(state))
+        counts = np.zeros(len(state), dtype=np.int64)
+        for lid, n in (excerpt_counts or {}).items():
+            pos = prep.position.get(lid)
+            if pos is not None:
+                counts[pos] = int(n)
         features += self._locality_features(state, since, rows, counts)
         for corridor in self.dataset.corridors:
             status = corridor_status(corridor, day)
@@ -119,31 +121,38 @@ class Atlas:
         return feature_collection(self.dataset, day, features)
 
     def _locality_features(self, state: np.ndarray, since: np.ndarray, rows: np.ndarray,
-                           counts: Sequence[int]) -> list[Feature]:
+                           counts: np.ndarray) -> list[Feature]:
         """Locality features of a date, reusing those of earlier snapshots.
 
         A locality's feature depends only on the control row in force (holder, since,
         confidence) and its excerpt count, so it is built once per (row, count) and shared,
-        read-only, by every snapshot in which that row is in force. The cache grows at most to
-        one entry per control row and excerpt count: bounded by the dataset.
+        read-only, by every snapshot in which that row is in force. Features without excerpts
+        (most of them) sit in an array indexed by row, looked up for all localities at once;
+        the others in a dict. Both grow at most to one entry per control row and excerpt
+        count: bounded by the dataset.
         """
         prep = self._prepared
-        cache = prep.feature_cache
-        # rows are unique per locality; -1 (no row yet) is told apart by the locality
-        keys = [(r if r >= 0 else -1 - i, c)
-                for i, (r, c) in enumerate(zip(rows.tolist(), counts, strict=True))]
-        out: list[Feature | None] = [cache.get(k) for k in keys]
-        missing = [i for i, f in enumerate(out) if f is None]
-        if missing:
-            idx = np.asarray(missing)
+        n_rows = len(prep.row_confidence) - 1
+        # one slot per control row, then one per locality for "no row in force yet"
+        slot = np.where(rows >= 0, rows, n_rows + np.arange(len(rows)))
+        out = prep.plain_features[slot]
+        excerpted = np.flatnonzero(counts)
+        for i in excerpted.tolist():
+            out[i] = prep.feature_cache.get((int(slot[i]), int(counts[i])))
+        missing = np.flatnonzero(out == None)  # noqa: E711 (elementwise, object array)
+        if len(missing):
+            rows_m = rows[missing]
             built = prep.localities.subset_features(
-                idx.tolist(), state[idx].tolist(), since[idx].tolist(),
-                [counts[i] for i in missing], prep.row_confidence[rows[idx]].tolist(),
-                prep.row_disputed[rows[idx]].tolist())
-            for i, feat in zip(missing, built, strict=True):
-                cache[keys[i]] = feat
+                missing.tolist(), state[missing].tolist(), since[missing].tolist(),
+                counts[missing].tolist(), prep.row_confidence[rows_m].tolist(),
+                prep.row_disputed[rows_m].tolist())
+            for i, feat in zip(missing.tolist(), built, strict=True):
                 out[i] = feat
-        return cast(list[Feature], out)
+                if counts[i]:
+                    prep.feature_cache[(int(slot[i]), int(counts[i]))] = feat
+                else:
+                    prep.plain_features[slot[i]] = feat
+        return cast(list[Feature], out.tolist())
 
     @cached_property
     def _prepared(self) -> _Prepared:
@@ -157,6 +166,8 @@ class Atlas:
             # one extra entry at the end, for index -1 (no row in force)
             row_confidence=np.array([r.confidence for r in rows] + [None], dtype=object),
             row_disputed=np.array([r.disputed for r in rows] + [False], dtype=bool),
+            position={lid: i for i, lid in enumerate(self.timeline.locality_ids)},
+            plain_features=np.full(len(rows) + len(ids), None, dtype=object),
             feature_cache={},
         )
 
@@ -256,7 +267,9 @@ class _Prepared:
     by_id: np.ndarray  # positions of the ids in sorted id order
     row_confidence: np.ndarray  # per control row of the timeline, then None
     row_disputed: np.ndarray  # per control row, then False
-    feature_cache: dict[tuple[int, int], Feature]  # (row in force, excerpts) -> shared feature
+    position: dict[str, int]  # territory locality id -> timeline position
+    plain_features: np.ndarray  # per row slot (see Atlas._locality_features): feature, 0 excerpts
+    feature_cache: dict[tuple[int, int], Feature]  # (row slot, excerpts > 0) -> shared feature
 
 
 def load_atlas(data_dir: Path | str) -> Atlas:

@@ -32,7 +32,7 @@ def _round(coords: Any) -> Any:
     return [_round(c) for c in coords]
 
 
-def geometry_json(geom: BaseGeometry) -> dict[str, Any]:
+def geometry_json(geom: BaseGeometry, *, on_grid: bool = False) -> dict[str, Any]:
     """RFC 7946 geometry: lon/lat, at most 6 decimals, counter-clockwise exterior rings.
 
     Parameters
@@ -40,12 +40,16 @@ def geometry_json(geom: BaseGeometry) -> dict[str, Any]:
     geom : shapely geometry
         In WGS 84 lon/lat degrees. GeometryCollections are not allowed by the contract and
         must have been reduced by the caller.
+    on_grid : bool
+        The caller guarantees ``geom`` is valid with every vertex already on the 1e-6 degree
+        grid (see :attr:`geo.territory.Tessellation.on_grid`): polygons are not re-rounded
+        and re-checked.
     """
     kind = geom.geom_type
     if kind == "GeometryCollection":
         raise ValueError("GeometryCollection is not part of the snapshot contract")
     if kind in ("Polygon", "MultiPolygon"):
-        geom = shapely.orient_polygons(_on_grid(geom), exterior_cw=False)
+        geom = shapely.orient_polygons(geom if on_grid else _on_grid(geom), exterior_cw=False)
         kind = geom.geom_type
     if geom.is_empty or shapely.has_z(geom):
         mapping = shapely.geometry.mapping(geom)
@@ -138,7 +142,7 @@ def control_features(
         faction = dataset.faction(faction_ids[f])
         out.append({
             "type": "Feature",
-            "geometry": geometry_json(geometry.polygons[f]),
+            "geometry": geometry_json(geometry.polygons[f], on_grid=geometry.on_grid),
             "properties": {
                 "kind": "control", "faction": faction.id, "faction_name": faction.name,
                 "color": faction.color, "side": faction.side,

@@ -15,7 +15,7 @@ from shapely.geometry.base import BaseGeometry
 WGS84 = "EPSG:4326"
 COORD_DECIMALS = 6
 _MIN_EDGE_M = 0.5  # shared boundaries shorter than this (metres) are corner contacts, not edges
-_BLOCK_CELLS = 24  # cells per pre-merged block (see Tessellation.block_of_cell)
+_LEAF_CELLS = 8  # at most this many cells in a leaf of the pre-merged tree (Tessellation.tree)
 _CACHE_ENTRIES = 512  # unions kept per tessellation (polygons and frontlines)
 
 
@@ -66,18 +66,18 @@ class Tessellation:
         The territory actually tessellated, WGS 84: outline within the distance limit.
     metric_crs : str
         The projected CRS the tessellation and areas were computed in.
-    block_of_cell : numpy int array
-        Cells are grouped into spatially compact blocks of about 24 cells whose unions are
-        computed once (``block_geoms``); a faction holding a whole block contributes that one
-        piece to its union instead of each cell, so per-date unions have fewer edges to merge.
-    block_size : numpy int array
-        Number of cells in each block.
-    block_geoms : numpy array of shapely geometries
-        Union of the cells of each block, WGS 84.
+    tree : _CellTree
+        A binary tree of spatially compact groups of cells (recursive median splits down to
+        leaves of at most 8 cells) with the union of each group computed once. A faction's
+        union on a date is merged from the largest groups it holds whole plus its remaining
+        cells, so the work per date follows the length of its borders, not its size.
     valid_coverage : bool
         True when the cells were checked, once, to form a valid coverage (valid polygons that
         meet only along shared edges): then every union of some of them is valid as computed
         and the per-date validity check is skipped.
+    on_grid : bool
+        True when the cells' vertices are on the output grid (1e-6 degree) and still form a
+        valid coverage, so every union is valid and on the grid without rounding again.
 
     Unions computed for a date are also kept in a bounded least-recently-used cache keyed by
     the exact set of cells (or shared edges), so playback, where consecutive dates change few
@@ -92,10 +92,9 @@ class Tessellation:
     edges: np.ndarray
     study_area: BaseGeometry
     metric_crs: str
-    block_of_cell: np.ndarray
-    block_size: np.ndarray
-    block_geoms: np.ndarray
+    tree: _CellTree
     valid_coverage: bool = False
+    on_grid: bool = False
     _cache: _LRU = field(default_factory=lambda: _LRU(_CACHE_ENTRIES), compare=False,
                          repr=False)
 
@@ -171,9 +170,14 @@ class Tessellation:
         def to_wgs(g: np.ndarray) -> np.ndarray:
             return shapely.transform(g, lambda c: np.column_stack(inv.transform(*c.T)))
 
-        # exact coordinates: neighbouring cells share their vertices bit for bit, so unions
-        # are exact; rounding to the output grid happens once, on output (geo.snapshot)
-        cells = _polygons_only(to_wgs(cells_m))
+        # neighbouring cells share their vertices bit for bit, so unions are exact. Rounding
+        # every vertex to the output grid keeps that (equal numbers round equally); when the
+        # rounded cells still form a valid coverage they are used, and every union is already
+        # on the grid. Otherwise the exact cells are kept and output rounds (geo.snapshot).
+        exact = _polygons_only(to_wgs(cells_m))
+        rounded = _polygons_only(shapely.transform(exact, lambda c: np.round(c, COORD_DECIMALS)))
+        on_grid = bool(shapely.is_valid(rounded).all() and shapely.coverage_is_valid(rounded))
+        cells = rounded if on_grid else exact
         # the study area is, by construction, exactly what the cells cover
         study_area = _union_cells(cells)
 
@@ -188,17 +192,13 @@ class Tessellation:
         )
         ok = (length_m > _MIN_EDGE_M) & ~shapely.is_empty(shared)
         centre = shapely.get_coordinates(shapely.point_on_surface(cells_m))
-        block_of_cell = _blocks(centre, _BLOCK_CELLS)
-        members = np.split(np.argsort(block_of_cell, kind="stable"),
-                           np.cumsum(np.bincount(block_of_cell))[:-1])
-        block_geoms = np.empty(len(members), dtype=object)
-        block_geoms[:] = [_union_cells(cells[m]) for m in members]
         return cls(
             cells=cells, cell_of_point=cell_of_point, area_km2=area_km2,
             pair_a=a[ok].astype(np.int32), pair_b=b[ok].astype(np.int32), edges=shared[ok],
-            study_area=study_area, metric_crs=metric_crs, block_of_cell=block_of_cell,
-            block_size=np.bincount(block_of_cell), block_geoms=block_geoms,
-            valid_coverage=bool(shapely.coverage_is_valid(cells)),
+            study_area=study_area, metric_crs=metric_crs,
+            tree=_CellTree.build(centre, cells, _LEAF_CELLS),
+            valid_coverage=on_grid or bool(shapely.coverage_is_valid(cells)),
+            on_grid=on_grid,
         )
 
     def cell_holders(self, point_holder: np.ndarray) -> np.ndarray:
@@ -232,7 +232,7 @@ class Tessellation:
             f = int(cell_holder[group[0]])
             if f < 0:
                 continue
-            polygons[f] = self._union(f, group, cell_holder == f)
+            polygons[f] = self._union(f, cell_holder == f)
             areas[f] = float(self.area_km2[group].sum())
         ha, hb = cell_holder[self.pair_a], cell_holder[self.pair_b]
         front = (ha != hb) & (ha >= 0) & (hb >= 0)
@@ -249,32 +249,36 @@ class Tessellation:
                 ckey = ("line", pair, np.sort(front_idx[group]).tobytes())
                 line = self._cache.get(ckey)
                 if line is None:
-                    line = _lines_only(shapely.line_merge(shapely.union_all(edges[group])))
+                    # shared edges meet only at cell corners: merging needs no noding
+                    parts = shapely.get_parts(edges[group])
+                    line = _lines_only(shapely.line_merge(shapely.multilinestrings(parts)))
                     self._cache.put(ckey, line)
                 lines[pair] = line
-        return ControlGeometry(polygons=polygons, areas_km2=areas, frontlines=lines)
+        return ControlGeometry(polygons=polygons, areas_km2=areas, frontlines=lines,
+                               on_grid=self.on_grid)
 
-    def _union(self, faction: int, cells: np.ndarray, mask: np.ndarray) -> BaseGeometry:
-        """Union of ``cells`` (indices; ``mask`` marks them), from whole blocks where possible."""
+    def _union(self, faction: int, mask: np.ndarray) -> BaseGeometry:
+        """Union of the cells ``mask`` marks, from whole tree nodes where possible."""
         key = ("poly", faction, np.packbits(mask).tobytes())
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        blocks = self.block_of_cell[cells]
-        full = np.bincount(blocks, minlength=len(self.block_size)) == self.block_size
-        pieces = np.concatenate([self.block_geoms[full], self.cells[cells[~full[blocks]]]])
-        merged = _union_cells(pieces, trusted=self.valid_coverage)
+        merged = _union_cells(self.tree.pieces(mask, self.cells), trusted=self.valid_coverage)
         self._cache.put(key, merged)
         return merged
 
 
 @dataclass(frozen=True)
 class ControlGeometry:
-    """One date's territory: polygon and area (km2) per faction index, lines per faction pair."""
+    """One date's territory: polygon and area (km2) per faction index, lines per faction pair.
+
+    ``on_grid``: the coordinates are already on the 1e-6 degree output grid and valid there.
+    """
 
     polygons: dict[int, BaseGeometry]
     areas_km2: dict[int, float]
     frontlines: dict[tuple[int, int], BaseGeometry]
+    on_grid: bool = False
 
 
 def _union_cells(cells: np.ndarray, *, trusted: bool = False) -> BaseGeometry:
@@ -294,23 +298,65 @@ def _union_cells(cells: np.ndarray, *, trusted: bool = False) -> BaseGeometry:
     return shapely.union_all(cells)
 
 
-def _blocks(xy: np.ndarray, size: int) -> np.ndarray:
-    """Block number of each point: recursive median splits until blocks hold <= ``size``."""
-    out = np.zeros(len(xy), dtype=np.int32)
-    stack = [np.arange(len(xy))]
-    block = 0
-    while stack:
-        part = stack.pop()
-        if len(part) <= size:
-            out[part] = block
-            block += 1
-            continue
-        span = xy[part].max(axis=0) - xy[part].min(axis=0)
-        axis = int(np.argmax(span))
-        order = part[np.argsort(xy[part, axis], kind="stable")]
-        half = len(order) // 2
-        stack += [order[:half], order[half:]]
-    return out
+@dataclass(frozen=True, eq=False)
+class _CellTree:
+    """Cells grouped by recursive median splits, with the union of every group precomputed.
+
+    Node ``k`` covers the cells ``order[start[k]:stop[k]]``; ``parent[k]`` is -1 for the root.
+    ``geoms[k]`` is the union of those cells (WGS 84), built bottom-up from the children.
+    """
+
+    order: np.ndarray
+    start: np.ndarray
+    stop: np.ndarray
+    parent: np.ndarray
+    leaf_of_cell: np.ndarray
+    geoms: np.ndarray
+
+    @classmethod
+    def build(cls, xy: np.ndarray, cells: np.ndarray, leaf: int) -> _CellTree:
+        """Split the cells (centres ``xy``, metres) along their wider axis down to ``leaf``."""
+        order = np.arange(len(xy))
+        start, stop, parent, children = [0], [len(xy)], [-1], [(-1, -1)]
+        k = 0
+        while k < len(start):  # breadth first: children always come after their parent
+            a, b = start[k], stop[k]
+            if b - a > leaf:
+                part = order[a:b]
+                span = xy[part].max(axis=0) - xy[part].min(axis=0)
+                axis = int(np.argmax(span))
+                order[a:b] = part[np.argsort(xy[part, axis], kind="stable")]
+                mid = a + (b - a) // 2
+                children[k] = (len(start), len(start) + 1)
+                start += [a, mid]
+                stop += [mid, b]
+                parent += [k, k]
+                children += [(-1, -1), (-1, -1)]
+            k += 1
+        geoms = np.empty(len(start), dtype=object)
+        leaf_of_cell = np.empty(len(xy), dtype=np.int32)
+        for k in range(len(start) - 1, -1, -1):  # children before parents
+            left, right = children[k]
+            if left < 0:
+                members = order[start[k]:stop[k]]
+                leaf_of_cell[members] = k
+                geoms[k] = _union_cells(cells[members])
+            else:
+                geoms[k] = _union_cells(geoms[[left, right]])
+        return cls(order=order, start=np.array(start), stop=np.array(stop),
+                   parent=np.array(parent), leaf_of_cell=leaf_of_cell, geoms=geoms)
+
+    def pieces(self, mask: np.ndarray, cells: np.ndarray) -> np.ndarray:
+        """Geometries whose union is the union of the cells marked in ``mask``.
+
+        The largest nodes whose cells are all marked, then the marked cells of partly
+        marked leaves.
+        """
+        held = np.concatenate([[0], np.cumsum(mask[self.order])])
+        full = (held[self.stop] - held[self.start]) == (self.stop - self.start)
+        parent_full = np.where(self.parent >= 0, full[self.parent], False)
+        rest = mask & ~full[self.leaf_of_cell]
+        return np.concatenate([self.geoms[full & ~parent_full], cells[rest]])
 
 
 def _lines_only(geom: np.ndarray | BaseGeometry) -> np.ndarray | BaseGeometry:

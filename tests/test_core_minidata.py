@@ -146,3 +146,22 @@ def test_timeline_geojson_periods_cover_the_whole_period(atlas: Atlas) -> None:
 def test_loader_keeps_far_places_out_of_the_tessellation(atlas: Atlas) -> None:
     assert "farplace" not in atlas.timeline.locality_ids
     assert load_dataset(atlas.dataset.root).locality("farplace").territory is False
+
+
+def test_excerpt_counts_belong_to_the_snapshot_that_asked(atlas: Atlas) -> None:
+    """Locality features are shared between dates, yet each snapshot shows its own counts."""
+    def counts(snap: dict) -> dict[str, int]:
+        return {f["properties"]["id"]: f["properties"]["excerpts"]
+                for f in features(snap, "locality")}
+
+    day = D(2020, 1, 6)
+    with_counts = counts(atlas.snapshot(day, excerpt_counts={"northam": 3, "eastburg": 1,
+                                                              "not-a-place": 9}))
+    assert with_counts["northam"] == 3 and with_counts["eastburg"] == 1
+    assert not {k: v for k, v in with_counts.items() if k not in ("northam", "eastburg") and v}
+    assert set(counts(atlas.snapshot(day)).values()) == {0}
+    assert counts(atlas.snapshot(day, excerpt_counts={"northam": 2}))["northam"] == 2
+    # a later date, with the same row in force for northam, still gets its own count
+    later = atlas.snapshot(D(2020, 1, 7), excerpt_counts={"northam": 5})
+    assert counts(later)["northam"] == 5 and counts(later)["eastburg"] == 0
+    assert counts(atlas.snapshot(day, excerpt_counts={"northam": 3}))["northam"] == 3

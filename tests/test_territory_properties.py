@@ -107,3 +107,32 @@ def test_single_faction_has_no_frontline(scene) -> None:
                               max_distance_m=max_d)
     geom = tess.control(tess.cell_holders(np.zeros(len(pts), dtype=int)))
     assert list(geom.polygons) == [0] and geom.frontlines == {}
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_factions=st.integers(2, 5))
+def test_unions_from_the_cell_tree_equal_plain_unions(seed: int, n_factions: int) -> None:
+    """Hundreds of places held in contiguous blobs (so whole tree nodes are used): each
+    faction's polygon is exactly the union of its cells and its frontlines are exactly the
+    shared edges between its cells and another faction's."""
+    rng = np.random.default_rng(seed)
+    pts = np.column_stack([rng.uniform(36.2, 36.6, 400), rng.uniform(33.4, 33.7, 400)])
+    outline = shapely.box(36.15, 33.35, 36.65, 33.75)
+    tess = Tessellation.build(pts[:, 0], pts[:, 1], outline, metric_crs=CRS,
+                              max_distance_m=5000.0)
+    seeds = rng.uniform([36.2, 33.4], [36.6, 33.7], (n_factions, 2))
+    holders = np.argmin(((pts[:, None, :] - seeds[None]) ** 2).sum(-1), axis=1)
+    cell_holder = tess.cell_holders(holders)
+    geom = tess.control(cell_holder)
+    for f, poly in geom.polygons.items():
+        plain = shapely.union_all(tess.cells[cell_holder == f])
+        assert shapely.symmetric_difference(poly, plain).area < 1e-12
+        assert abs(geom.areas_km2[f] - tess.area_km2[cell_holder == f].sum()) < 1e-9
+        if geom.on_grid:  # already on the output grid: skipping the re-rounding changes nothing
+            assert geometry_json(poly, on_grid=True) == geometry_json(poly)
+    for (fa, fb), line in geom.frontlines.items():
+        ha, hb = cell_holder[tess.pair_a], cell_holder[tess.pair_b]
+        pick = ((ha == fa) & (hb == fb)) | ((ha == fb) & (hb == fa))
+        assert abs(line.length - shapely.length(tess.edges[pick]).sum()) < 1e-9
+        assert shapely.symmetric_difference(
+            line, shapely.union_all(tess.edges[pick])).length < 1e-9
