@@ -47,6 +47,11 @@ def _parser() -> _Parser:
     s.add_argument("--seeds", type=Path, default=None,
                    help="reports folder for excerpt counts (default: seeds/ beside the data)")
     s.add_argument("-o", "--output", type=Path, default=None, help="file (default: stdout)")
+    s.add_argument("--cache-dir", type=Path, default=None,
+                   help="where built datasets are kept for a fast next start "
+                        "(default: $XDG_CACHE_HOME/conflict-map or ~/.cache/conflict-map)")
+    s.add_argument("--no-cache", action="store_true",
+                   help="build the dataset from its files without reading or writing the cache")
 
     g = sub.add_parser("geocode", help="where a place is, and which source says so")
     g.add_argument("names", nargs="+", metavar="NAME")
@@ -70,19 +75,20 @@ def default_seeds(data_dir: Path) -> Path:
     return data_dir.resolve().parent / "seeds"
 
 
-def _load(data: Path):
-    from geo.atlas import load_atlas
+def _load(data: Path, cache_dir: Path | None = None):
+    from geo.atlas_cache import load_atlas_cached
 
     if not data.is_dir():
         raise _UsageError(f"no such dataset directory: {data}")
-    return load_atlas(data)
+    return load_atlas_cached(data, cache_dir)
 
 
 def _cmd_snapshot(args: argparse.Namespace, out: TextIO) -> int:
+    from geo.atlas_cache import default_cache_dir
     from geo.excerpts import excerpt_counts
     from geo.snapshot import dumps
 
-    atlas = _load(args.data)
+    atlas = _load(args.data, None if args.no_cache else args.cache_dir or default_cache_dir())
     seeds = args.seeds if args.seeds is not None else default_seeds(args.data)
     if args.seeds is not None and not seeds.is_dir():
         raise _UsageError(f"no such reports folder: {seeds}")

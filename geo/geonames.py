@@ -13,7 +13,6 @@ import json
 import os
 import pickle
 import re
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import ClassVar
 
 from geo.gazetteer import EXACT_SCORE, KEY_SCORE, Geocoder, Match
 from geo.normalize import match_key, match_keys, normalize, normalize_many
+from geo.storage import write_pickle
 
 _CACHE_FORMAT = 2  # bump when the pickled layout changes
 
@@ -208,19 +208,6 @@ def _read_cache(path: Path) -> GeoNamesIndex | None:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
     return obj if isinstance(obj, GeoNamesIndex) else None
-
-
-def write_pickle(path: Path, obj: object) -> None:
-    """Pickle ``obj`` to ``path`` atomically (a temporary file renamed into place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class GeoNamesGeocoder(Geocoder):

@@ -8,6 +8,7 @@ import csv
 import io
 import itertools
 import os
+import pickle
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -60,6 +61,23 @@ def atomic_write_text(path: Path | str, text: str) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
     _fsync_dir(target.parent)
+
+
+def write_pickle(path: Path, obj: object) -> None:
+    """Pickle ``obj`` to ``path`` atomically (a temporary file renamed into place).
+
+    For caches: the folder is created if needed, and ``OSError`` propagates (a cache that
+    cannot be written is the caller's choice to ignore).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -34,6 +34,10 @@ class _LRU:
                 self._items.move_to_end(key)
             return value
 
+    def __reduce__(self) -> tuple[type, tuple[int]]:
+        """Pickled empty (the lock cannot be pickled; cached unions are cheap to redo)."""
+        return (_LRU, (self.size,))
+
     def put(self, key: Hashable, value: BaseGeometry) -> None:
         with self._lock:
             self._items[key] = value

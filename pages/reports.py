@@ -13,7 +13,7 @@ from views.text import md_escape
 
 st.set_page_config(page_title="Reports", layout="wide")
 ARGS = parse_args(sys.argv[1:])
-atlas, akey, error = loaders.atlas_or_last_good(ARGS.data)
+atlas, akey, error = loaders.atlas_or_last_good(ARGS.data, ARGS.cache)
 if error is not None:
     st.error("The dataset has problems; nothing can be accepted until they are fixed.\n\n"
              + "\n".join(f"- {md_escape(p)}" for p in error.problems))
