@@ -27,7 +27,7 @@ MAP_HEIGHT = 620
 st.set_page_config(page_title="Conflict map", layout="wide")
 st.cache_resource(vendor_assets)(ROOT / "static" / "vendor")
 ARGS = parse_args(sys.argv[1:])
-atlas, akey, error = loaders.atlas_or_last_good(ARGS.data)
+atlas, akey, error = loaders.atlas_or_last_good(ARGS.data, ARGS.cache)
 if error is not None:
     st.error("The dataset has problems; " + ("showing the last good version." if atlas else
              "nothing to show.") + "\n\n" + "\n".join(f"- {md_escape(p)}" for p in error.problems))
