@@ -484,6 +484,8 @@ def find_mentions_many(texts: Sequence[str], index: MentionIndex, *, fuzzy: bool
     for text in texts:
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if not texts:
+        return []
     if loose is None:
         loose = skeleton_texts(texts)
     found, context, bases = _automaton_hits(texts, index, loose)

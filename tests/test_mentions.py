@@ -14,7 +14,13 @@ from conftest_gazetteer import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.mentions import Mention, MentionIndex, candidate_places, find_mentions
+from geo.mentions import (
+    Mention,
+    MentionIndex,
+    candidate_places,
+    find_mentions,
+    find_mentions_many,
+)
 from geo.model import Locality
 
 SEED_PLACES = {"Douma": "douma", "Harasta": "harasta", "Saqba": "saqba", "Zamalka": "zamalka",
@@ -221,3 +227,18 @@ def test_candidates_always_slice_back_and_never_repeat(index, words):
     found = candidate_places(text, index)
     assert all(text[c.start:c.end] == c.name for c in found)
     assert len({c.name for c in found}) == len(found)
+
+
+def test_texts_searched_together_do_not_judge_each_other(index):
+    # a text's last word neither makes the next text's first place a person's name ("Mr")
+    # nor joins it into one name, and "deputies" after a text ending in Duma stays apart
+    texts = ["He met Mr", "Douma was shelled.", "Harasta", "Douma", "", "Duma",
+             "deputies met in Saqba."]
+    together = find_mentions_many(texts, index)
+    assert together == [find_mentions(t, index) for t in texts]
+    assert [[m.locality_id for m in found] for found in together] == [
+        [], ["douma"], ["harasta"], ["douma"], [], ["douma"], ["saqba"]]
+
+
+def test_no_texts_no_mentions(index):
+    assert find_mentions_many([], index) == []
