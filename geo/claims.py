@@ -274,6 +274,11 @@ _CORRIDOR_WORDS = ("corridor",)
 _AGREE_WORDS = ("agree", "deal")
 _NEGOTIATE_WORDS = ("negotiation", "talks")
 _AGREEMENT_WORDS = (*_AGREE_WORDS, *_NEGOTIATE_WORDS)
+#: Every ``_HEDGE`` match holds one of these; every ``_ESTABLISH`` match one of the next.
+_HEDGE_WORDS = ("reportedly", "allegedly", "unconfirmed", "claimed", "rumo")
+_ESTABLISH_WORDS = ("introduc", "declar", "announc", "impos", "establish", "creat", "open",
+                    "set", "effect", "place", "force", "came", "began", "begin", "start",
+                    "launch")
 #: Every word a rule is keyed on: a sentence holding none of them makes no claim.
 _TRIGGERS = tuple(dict.fromkeys((
     *_CONTROL_WORDS, *_BEFORE_WORDS, *_ACTIVE_WORDS, *_PASSIVE_WORDS, *_FELL_WORDS,
@@ -381,6 +386,14 @@ def _plain(text: str) -> bool:
     return text.isascii() or not any(c in text for c in _FOLDS_TO_ASCII)
 
 
+def _holds(text: str, words: tuple[str, ...]) -> bool:
+    """False only when ``text`` holds none of ``words`` in any case (exact as ``_has``)."""
+    if not _plain(text):
+        return True
+    low = text.lower()
+    return any(w in low for w in words)
+
+
 def _has(ctx: _Ctx, words: tuple[str, ...]) -> bool:
     """False only when no rule keyed on ``words`` can match the sentence: a cheap test that
     lets most sentences skip most patterns. Exact: a case-insensitive pattern matches an ASCII
@@ -421,7 +434,7 @@ def _claim(report: Report, ctx: _Ctx, kind: str, localities: Sequence[str],
     if context is not None:
         confidence -= CONTEXT_PENALTY
         detail["context"] = context.text
-    if _HEDGE.search(text):
+    if _holds(text, _HEDGE_WORDS) and _HEDGE.search(text):
         confidence -= HEDGE_PENALTY
         detail["hedged"] = True
     return Claim(kind, tuple(dict.fromkeys(localities)), tuple(dict.fromkeys(factions)), day,
@@ -623,7 +636,8 @@ def _ceasefire_corridor_claims(report: Report, ctx: _Ctx) -> list[Claim]:
     if not (truce or corridor):
         return out
     hours = _hours(ctx.text)
-    established = _ESTABLISH.search(ctx.text)
+    established = (_ESTABLISH.search(ctx.text) if _holds(ctx.text, _ESTABLISH_WORDS)
+                   else None)
     closed = _CLOSE.search(ctx.text) if corridor else None
     if not ((truce and (established or hours)) or (corridor and (established or closed))):
         return out

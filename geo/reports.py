@@ -317,9 +317,8 @@ def _is_abbreviation(chunk: str) -> bool:
 
 
 def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start < end:
-        out.append(Sentence(start, end, text[start:end]))
+    chunk = text[start:end]
+    body = chunk.strip()  # str.strip removes exactly the characters str.isspace accepts
+    if body:
+        start += len(chunk) - len(chunk.lstrip())
+        out.append(Sentence(start, start + len(body), body))
