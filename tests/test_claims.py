@@ -174,3 +174,22 @@ def test_acronyms_match_only_in_capitals(dataset: Dataset) -> None:
 def test_weekday_look_alikes_never_crash(odd: str) -> None:
     day, origin, _ = resolve_date(f"Troops entered the town {odd}.", dt.date(2018, 3, 22))
     assert day <= dt.date(2018, 3, 22) and origin in ("weekday", "report")
+
+
+@pytest.mark.parametrize("text", [
+    "Jaysh al-Islam CAPTURED Douma.",
+    "Jaysh al-Islam Captured Douma. İdlib was quiet.",  # İ changes the length in lower case
+    "Jaysh al-Islam captured Douma.\n\nThe ceasefire was quiet.",
+])
+def test_trigger_words_are_found_in_any_case_in_every_sentence(dataset: Dataset,
+                                                                index: MentionIndex,
+                                                                text: str) -> None:
+    assert ("control", ("douma",), "jaysh-al-islam") in summary(claims_of(text, dataset, index))
+
+
+def test_a_sentence_without_trigger_words_makes_no_claim(dataset: Dataset,
+                                                          index: MentionIndex) -> None:
+    text = "Residents of Douma and Harasta said food had run out. Jaysh al-Islam took Saqba."
+    claims = claims_of(text, dataset, index)
+    assert [(c.sentence_index, c.type, c.localities) for c in claims] == [
+        (1, "control", ("saqba",))]
