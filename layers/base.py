@@ -1,4 +1,4 @@
-"""The stable base map: offline Leaflet, study-area outline and locality names, no dated layer."""
+"""The stable base map: offline Leaflet, study-area outline, locality names and town circles."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.model import Locality
 from layers.assets import VENDOR_URL, offline_css, offline_js
 from layers.html import esc
+from layers.towns import TownLayer
 
 #: Above this many localities the names are hover tooltips, not permanent labels.
 MAX_PERMANENT_LABELS = 400
@@ -48,7 +49,8 @@ def base_map(
         The dataset's outline (WGS 84), drawn as a thin grey line.
     localities : sequence of Locality
         Drawn as small grey dots with their names (permanent labels up to
-        ``MAX_PERMANENT_LABELS``, hover tooltips beyond).
+        ``MAX_PERMANENT_LABELS``, hover tooltips beyond); the territory ones also as the
+        clickable town circles that each date recolours (``layers.towns.TownLayer``).
     osm : bool
         Add the OpenStreetMap tile layer (sends the viewed area to the tile provider).
     vendor_url : str
@@ -99,6 +101,8 @@ def base_map(
             ),
             interactive=False,
         ).add_to(m)
+        if any(loc.territory for loc in localities):
+            TownLayer(localities).add_to(m)
     return m
 
 

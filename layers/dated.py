@@ -1,4 +1,4 @@
-"""Date-dependent layers from a snapshot: control, frontlines, towns, corridors, routes."""
+"""Date-dependent layers from a snapshot: control, frontlines, corridors, routes."""
 
 from __future__ import annotations
 
@@ -38,6 +38,12 @@ def _with_tip(feature: dict, tip: str, day: str | None = None) -> dict:
                                       **({"date": day} if day else {})}}
 
 
+def _without(feature: dict, *keys: str) -> dict:
+    """A shallow copy of ``feature`` without the properties ``keys`` (not drawn, not sent)."""
+    return {**feature, "properties": {k: v for k, v in feature["properties"].items()
+                                      if k not in keys}}
+
+
 def _group(name: str, feats: Sequence[dict], style: Callable[[dict], dict],
            **kwargs: Any) -> folium.FeatureGroup:
     """A FeatureGroup named ``name`` holding one GeoJson of ``feats`` with their ``tip``."""
@@ -64,11 +70,14 @@ def control_layer(snapshot: Mapping) -> folium.FeatureGroup:
     Returns
     -------
     folium.FeatureGroup
-        Named "Control"; tooltips give the faction name and its area in km2.
+        Named "Control"; tooltips give the faction name and its area in km2. The features
+        keep their properties but ``localities`` (thousands of ids at country scale, which
+        the map does not use).
     """
     feats = [
-        _with_tip(f, titled(f["properties"].get("faction_name"),
-                            [f"{f['properties'].get('area_km2', 0):.1f} km²"]),
+        _with_tip(_without(f, "localities"),
+                  titled(f["properties"].get("faction_name"),
+                         [f"{f['properties'].get('area_km2', 0):.1f} km²"]),
                   snapshot.get("date"))
         for f in _features(snapshot, "control")
     ]
@@ -93,38 +102,6 @@ def frontline_layer(snapshot: Mapping, faction_names: Mapping[str, str]) -> foli
     ]
     return _group("Frontlines", feats,
                   lambda _f: {"color": FRONTLINE_COLOR, "weight": 3, "opacity": 0.9})
-
-
-def locality_layer(
-    snapshot: Mapping, colors: Mapping[str, str], faction_names: Mapping[str, str]
-) -> folium.FeatureGroup:
-    """Localities as clickable circles in their holder's colour.
-
-    The click returns the feature (``st_folium``'s ``last_active_drawing``) whose
-    ``properties.id`` is the locality id and ``properties.kind`` is ``"locality"``.
-
-    Parameters
-    ----------
-    snapshot : mapping
-        Snapshot FeatureCollection; ``kind == "locality"`` features are drawn.
-    colors, faction_names : mapping
-        Faction id -> ``#rrggbb`` colour and display name.
-    """
-    feats = []
-    for f in _features(snapshot, "locality"):
-        p = f["properties"]
-        holder = faction_names.get(p.get("faction"), p.get("faction"))
-        extra = [f"held by {holder}" if holder else None,
-                 f"since {p['since']}" if p.get("since") else None]
-        if p.get("excerpts"):
-            extra.append(f"{p['excerpts']} report excerpt(s)")
-        feats.append(_with_tip(f, titled(p.get("name"), extra), snapshot.get("date")))
-    return _group(
-        "Localities", feats,
-        lambda f: {"fillColor": colors.get(f["properties"].get("faction"), UNKNOWN_COLOR),
-                   "color": "#ffffff"},
-        marker=folium.CircleMarker(radius=6, weight=1.5, fill=True, fill_opacity=0.95),
-    )
 
 
 def corridor_layer(snapshot: Mapping) -> folium.FeatureGroup:

@@ -136,8 +136,24 @@ def test_layer_switches_drop_their_layers(data_dir: Path) -> None:
     at.checkbox(key="show_routes").uncheck().run()
     args = map_args(at)
     assert '"kind": "route"' not in args["feature_group"]
-    assert '"kind": "locality"' in args["feature_group"]
+    assert "window.__towns.restyle(" in args["feature_group"]  # the towns stay
     assert args["feature_group"].count("map_div.addLayer(") == 4
+
+
+def test_towns_are_in_the_base_map_once_and_each_date_sends_their_holders(
+        data_dir: Path) -> None:
+    at = run_app({"date": "2020-01-02"})
+    args = map_args(at)
+    (table,) = re.findall(r"var d = (\{.*\});", args["script"])
+    towns = json.loads(table)
+    assert sorted(towns["ids"]) == sorted(set(towns["ids"])) == [
+        "eastburg", "northam", "southby", "westville"]
+    for name in towns["names"]:
+        assert name not in args["feature_group"]  # a date does not send places again
+    (restyle,) = re.findall(r"window\.__towns\.restyle\((.*)\);", args["feature_group"])
+    sent = json.loads(restyle)
+    assert sent["date"] == "2020-01-02"
+    assert {f["id"] for f in sent["factions"]} == {"gov", "reb"}
 
 
 def test_chart_spec_stays_the_same_when_the_date_moves(data_dir: Path) -> None:

@@ -21,10 +21,10 @@ from layers.dated import (
     control_layer,
     corridor_layer,
     frontline_layer,
-    locality_layer,
     route_layer,
 )
 from layers.legend import LAYER_ENTRIES, legend, legend_entries
+from layers.towns import TownLayer, locality_layer, town_ids, town_payload
 from layers.view import fit_view, routes_bounds
 from tests.minidata import CONTROL, LOCALITIES, SRC, make_dataset
 
@@ -97,8 +97,9 @@ def test_every_asset_of_the_full_map_is_local(atlas: Atlas, tmp_path: Path) -> N
     m = base_map(center=ds.meta.center, zoom=ds.meta.zoom, study_area=ds.study_area,
                  localities=ds.localities)
     legend(ds.factions).add_to(m)
-    for g in (control_layer(s), frontline_layer(s, {}), locality_layer(s, {}, {}),
-              corridor_layer(s), route_layer(s, {})):
+    for g in (control_layer(s), frontline_layer(s, {}),
+              locality_layer(s, town_ids(ds.localities), {}, {}), corridor_layer(s),
+              route_layer(s, {})):
         g.add_to(m)
     links = all_links(m)
     assert links and all(u.startswith(VENDOR_URL + "/") for u in links), links
@@ -128,14 +129,66 @@ def test_control_polygons_take_the_faction_colours(atlas: Atlas) -> None:
     assert '"fillColor": "#d7191c"' in js and '"fillColor": "#1a9641"' in js
 
 
-def test_localities_carry_their_id_for_clicks_and_holder_colour(atlas: Atlas) -> None:
+def town_data(m: folium.Map) -> dict:
+    """The static town table a base map draws (ids, names, escaped labels, positions)."""
+    (towns,) = [c for c in m._children.values() if isinstance(c, TownLayer)]
+    return json.loads(towns.data_json)
+
+
+def payload(group: folium.FeatureGroup) -> dict:
+    """The per-date town payload held by a locality layer."""
+    (styles,) = group._children.values()
+    return styles.payload
+
+
+def test_localities_are_drawn_once_with_their_id_for_clicks(atlas: Atlas) -> None:
+    ds = atlas.dataset
+    m = base_map(center=ds.meta.center, zoom=ds.meta.zoom, study_area=None,
+                 localities=ds.localities)
+    data = town_data(m)
+    territory = [loc for loc in ds.localities if loc.territory]
+    assert data["ids"] == [loc.id for loc in territory] == town_ids(ds.localities)
+    assert "farplace" not in data["ids"]  # far places are named, not coloured by holder
+    js = m.get_root().render()
+    assert js.count("L.circleMarker(") == 1  # one loop over the town table
+    assert 'kind: "locality"' in js and "window.__towns" in js
+
+
+def test_a_date_sends_holders_not_places(atlas: Atlas) -> None:
+    """Per date only who holds each town (and since when) travels, never its name or place."""
+    ds = atlas.dataset
     colors = {"gov": "#d7191c", "reb": "#1a9641"}
-    group = locality_layer(snap(atlas, "2020-01-05"), colors, {})
-    feats = {f["properties"]["id"]: f for f in geojson_data(group)["features"]}
-    assert feats["northam"]["properties"]["kind"] == "locality"
-    assert feats["northam"]["properties"]["faction"] == "gov"  # captured on 2020-01-05
+    order = town_ids(ds.localities)
+    group = locality_layer(snap(atlas, "2020-01-05"), order, colors, {"gov": "Government"})
+    p = payload(group)
+    assert p["date"] == "2020-01-05"
+    assert len(p["holder"]) == len(p["since"]) == len(order)
+    holder = {lid: p["factions"][h] for lid, h in zip(order, p["holder"], strict=True)}
+    assert holder["northam"]["id"] == "gov"  # captured on 2020-01-05
+    assert holder["northam"]["fill"] == "#d7191c"
+    assert holder["northam"]["html"] == "Government"
+    assert p["days"][p["since"][order.index("northam")]] == "2020-01-05"
     js = rendered(group)
-    assert "circleMarker" in js.replace("CircleMarker", "circleMarker")
+    assert "window.__towns.restyle(" in js
+    for loc in ds.localities:
+        assert loc.name not in js and f"{loc.lon}" not in js
+
+
+def test_town_payload_follows_the_drawn_order_and_marks_missing_towns(atlas: Atlas) -> None:
+    s = snap(atlas, "2020-01-08")
+    p = town_payload(s, ["northam", "nowhere", "eastburg"], {}, {})
+    assert p["holder"][1] == p["since"][1] == -1
+    assert p["factions"][p["holder"][0]]["fill"] == "#999999"  # no colour given: grey
+    feats = {f["properties"]["id"]: f["properties"] for f in s["features"]
+             if f["properties"]["kind"] == "locality"}
+    assert [p["factions"][p["holder"][i]]["id"] for i in (0, 2)] == [
+        feats["northam"]["faction"], feats["eastburg"]["faction"]]
+
+
+def test_excerpt_counts_travel_only_for_towns_that_have_some(atlas: Atlas) -> None:
+    s = atlas.snapshot(dt.date(2020, 1, 5), excerpt_counts={"eastburg": 3})
+    order = town_ids(atlas.dataset.localities)
+    assert town_payload(s, order, {}, {})["excerpts"] == {str(order.index("eastburg")): 3}
 
 
 def test_corridor_open_closed_and_hours(atlas: Atlas) -> None:
@@ -161,13 +214,15 @@ def test_every_dated_feature_says_its_date(atlas: Atlas) -> None:
     """What the browser draws names its date: a session can tell its map from another's."""
     for day in ("2020-01-04", "2020-01-06"):
         s = snap(atlas, day)
-        groups = [control_layer(s), frontline_layer(s, {}), locality_layer(s, {}, {}),
-                  corridor_layer(s), route_layer(s, {})]
+        groups = [control_layer(s), frontline_layer(s, {}), corridor_layer(s),
+                  route_layer(s, {})]
         feats = [f for g in groups if g._children for f in geojson_data(g)["features"]]
         dates = {f["properties"]["date"] for f in feats}
         kinds = {f["properties"]["kind"] for f in feats}
         assert dates == {day}
-        assert kinds >= {"control", "locality", "corridor"}
+        assert kinds >= {"control", "corridor"}
+        towns = locality_layer(s, town_ids(atlas.dataset.localities), {}, {})
+        assert payload(towns)["date"] == day  # the browser stamps it on every town
 
 
 @pytest.mark.parametrize(("end", "angle"), [((1, 0), 0), ((0, 1), -90), ((-1, 0), 180),
@@ -191,13 +246,17 @@ def test_every_data_string_is_escaped_in_tooltips(atlas: Atlas) -> None:
     ds = atlas.dataset
     names = {loc.id: loc.name for loc in ds.localities}
     fnames = {f.id: f.name for f in ds.factions}
-    groups = [control_layer(s), frontline_layer(s, fnames), locality_layer(s, {}, fnames),
-              corridor_layer(s), route_layer(s, names)]
+    groups = [control_layer(s), frontline_layer(s, fnames), corridor_layer(s),
+              route_layer(s, names)]
     tips = [f["properties"]["tip"] for g in groups for f in geojson_data(g)["features"]]
     m = base_map(center=ds.meta.center, zoom=ds.meta.zoom, study_area=None,
                  localities=ds.localities)
     tips += [f["properties"]["label"] for f in m._children[next(
         k for k, c in m._children.items() if isinstance(c, folium.GeoJson))].data["features"]]
+    # town tooltips: escaped name from the base map, escaped holder and date from the date
+    towns = payload(locality_layer(s, town_ids(ds.localities), {}, fnames))
+    tips += town_data(m)["labels"] + [f["html"] for f in towns["factions"]] + towns["days"]
+    groups.append(locality_layer(s, town_ids(ds.localities), {}, fnames))
     joined = "\n".join(tips)
     for raw, escaped in [(EVIL, "&lt;script&gt;alert(1)&lt;/script&gt;"),
                          ("<b>bold</b>", "&lt;b&gt;bold&lt;/b&gt;"),
@@ -208,6 +267,8 @@ def test_every_data_string_is_escaped_in_tooltips(atlas: Atlas) -> None:
     # no tag in any tooltip but the ones the builders write themselves
     assert set(re.findall(r"<(/?\w+)", joined)) <= {"b", "/b", "br"}
     assert "<script>alert(1)" not in rendered(*groups)
+    assert EVIL not in m.get_root().render()  # a raw name in the town table is JS text
+    # that cannot close the script element: "<\/script>"
 
 
 def test_fit_to_routes_zooms_out_to_the_far_destination(atlas: Atlas) -> None:

@@ -9,8 +9,9 @@ import streamlit as st
 
 from geo.atlas import Atlas
 from layers.base import base_map
-from layers.dated import control_layer, corridor_layer, frontline_layer, locality_layer, route_layer
+from layers.dated import control_layer, corridor_layer, frontline_layer, route_layer
 from layers.legend import legend
+from layers.towns import locality_layer, town_ids
 from views import loaders
 from views.mapview import RenderedMap, render_base, render_layers
 
@@ -38,8 +39,9 @@ def layers(atlas_key: str, day: dt.date, toggles: Toggles, counts_key: int, _atl
            _counts: dict[str, int]) -> str:
     """The JavaScript of the date-dependent layers of ``day`` with these switches.
 
-    64 entries hold every day of the shipped dataset (56 days); at country scale (about
-    4 MB of text a day for 6,500 places) they stay near 260 MB.
+    64 entries hold every day of the shipped dataset (56 days). The towns are drawn by the
+    base map and only recoloured here (a few numbers per place), so at country scale a day
+    is about 250 KB of text (control polygons and frontlines, then 6,500 holder entries).
     """
     ds = _atlas.dataset
     snap = loaders.snapshot(atlas_key, day, counts_key, _atlas, _counts)
@@ -51,5 +53,6 @@ def layers(atlas_key: str, day: dt.date, toggles: Toggles, counts_key: int, _atl
         groups.append(corridor_layer(snap))
     if toggles.routes:
         groups.append(route_layer(snap, {loc.id: loc.name for loc in ds.localities}))
-    groups.append(locality_layer(snap, {f.id: f.color for f in ds.factions}, fnames))
+    groups.append(locality_layer(snap, town_ids(ds.localities),
+                                 {f.id: f.color for f in ds.factions}, fnames))
     return render_layers(groups)

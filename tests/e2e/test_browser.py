@@ -162,3 +162,54 @@ def test_fit_to_routes_shows_the_far_destinations(app: App) -> None:
         "(pts) => pts.every(p => window.map.getBounds().pad(0.05).contains(p))",
         [[loc.lat, loc.lon] for loc in far])
     assert far and inside
+
+
+def _expected_colours(day: dt.date) -> dict[str, str]:
+    return {f["properties"]["id"]: f["properties"]["color"]
+            for f in atlas().snapshot(day)["features"] if f["properties"]["kind"] == "locality"}
+
+
+def test_towns_are_recoloured_in_place_when_the_date_moves(app: App) -> None:
+    """The base map's town circles take each date's holder colours; none is added twice."""
+    day = dt.date(2018, 3, 9)
+    app.open(f"?date={day.isoformat()}")
+    drawn = app.features("locality")
+    assert len(drawn) == len({f["id"] for f in drawn}) == len(_expected_colours(day))
+    thumb = app.page.locator('[data-testid="stSlider"] input[type="range"]')
+    thumb.focus()
+    for key, step in [("ArrowRight", 1), ("ArrowRight", 1), ("End", None), ("Home", None)]:
+        groups = app.groups()
+        thumb.press(key)
+        app.wait_map_update(groups)
+        day = (day + dt.timedelta(days=step) if step else
+               atlas().dataset.meta.end if key == "End" else atlas().dataset.meta.start)
+        assert app.slider_value() == day.isoformat()
+        assert app.colours() == _expected_colours(day), day
+        assert len(app.features("locality")) == len(drawn)  # restyled, not redrawn on top
+        dates = app.frame().evaluate(
+            "() => { const s = new Set(); window.map.eachLayer(l => { if (l.feature && "
+            "l.feature.properties.kind) s.add(l.feature.properties.date); }); return [...s]; }")
+        assert dates == [day.isoformat()]
+
+
+def test_town_tooltip_names_the_holder_of_the_shown_date(app: App) -> None:
+    douma = atlas().dataset.locality("douma")
+    names = {f.id: f.name for f in atlas().dataset.factions}
+    for day in (dt.date(2018, 3, 22), dt.date(2018, 4, 14)):
+        app.open(f"?date={day.isoformat()}")
+        holder, since = atlas().holder("douma", day)
+        pt = app.frame().evaluate(
+            "(ll) => window.map.latLngToContainerPoint(ll)", [douma.lat, douma.lon])
+        box = app.iframe().bounding_box()
+        assert box is not None
+        x, y = box["x"] + pt["x"], box["y"] + pt["y"]
+        app.page.mouse.move(x + 20, y + 20)
+        app.page.wait_for_timeout(100)  # Leaflet's canvas handles one hover per 32 ms
+        app.page.mouse.move(x, y, steps=4)
+        app.page.wait_for_timeout(100)
+        app.page.mouse.move(x + 1, y)
+        tip = app.frame().locator(".leaflet-tooltip.foliumtooltip", has_text="held by")
+        tip.wait_for(timeout=10_000)
+        text = tip.inner_text()
+        assert "Douma" in text and f"held by {names[holder]}" in text, text
+        assert f"since {since.isoformat()}" in text, text
