@@ -32,7 +32,6 @@ from geo.gazetteer import (
     close_spelling,
     locality_forms,
 )
-from geo.geonames import write_pickle
 from geo.model import Dataset, Locality
 from geo.normalize import (
     ARTICLES,
@@ -43,6 +42,7 @@ from geo.normalize import (
     skeletons,
     without_article,
 )
+from geo.storage import write_pickle
 
 DATASET = "dataset"
 _STOP = "stop"  # source of the stop phrases: matched so as to shield their words, never kept
