@@ -48,9 +48,11 @@ def base_map(
     study_area : shapely geometry or None
         The dataset's outline (WGS 84), drawn as a thin grey line.
     localities : sequence of Locality
-        Drawn as small grey dots with their names (permanent labels up to
-        ``MAX_PERMANENT_LABELS``, hover tooltips beyond); the territory ones also as the
-        clickable town circles that each date recolours (``layers.towns.TownLayer``).
+        The territory ones are drawn as the clickable town circles that each date
+        recolours (``layers.towns.TownLayer``, the name heads their tooltip). Up to
+        ``MAX_PERMANENT_LABELS`` places, every one also gets a small grey dot with its name
+        as a permanent label; beyond, only the far (non-territory) places do, with the name
+        as a hover tooltip.
     osm : bool
         Add the OpenStreetMap tile layer (sends the viewed area to the tile provider).
     vendor_url : str
@@ -87,22 +89,26 @@ def base_map(
             },
             interactive=False,
         ).add_to(m)
-    if localities:
+    permanent = len(localities) <= MAX_PERMANENT_LABELS
+    # beyond that many, a town's name is in its circle's tooltip (TownLayer): a grey dot
+    # under the circle would only cost drawing time; far places keep theirs
+    named = localities if permanent else [loc for loc in localities if not loc.territory]
+    if named:
         folium.GeoJson(
-            names_geojson(localities),
+            names_geojson(named),
             name="Names",
             marker=folium.CircleMarker(radius=2, weight=0, fill=True, fill_opacity=0.8),
             style_function=lambda _f: {"fillColor": "#444444", "color": "#444444"},
             on_each_feature=JsCode(
                 "function (feature, layer) {"
                 " layer.bindTooltip(feature.properties.label, {"
-                f" permanent: {'true' if len(localities) <= MAX_PERMANENT_LABELS else 'false'},"
+                f" permanent: {'true' if permanent else 'false'},"
                 " direction: 'right', offset: [5, 0], className: 'locality-label'});}"
             ),
             interactive=False,
         ).add_to(m)
-        if any(loc.territory for loc in localities):
-            TownLayer(localities).add_to(m)
+    if any(loc.territory for loc in localities):
+        TownLayer(localities).add_to(m)
     return m
 
 

@@ -12,8 +12,9 @@ import folium
 import pytest
 
 from geo.atlas import Atlas, load_atlas
+from geo.model import Locality
 from layers.assets import VENDOR_URL, vendor_assets
-from layers.base import base_map
+from layers.base import MAX_PERMANENT_LABELS, base_map
 from layers.dated import (
     CORRIDOR_CLOSED,
     CORRIDOR_OPEN,
@@ -152,6 +153,21 @@ def test_localities_are_drawn_once_with_their_id_for_clicks(atlas: Atlas) -> Non
     js = m.get_root().render()
     assert js.count("L.circleMarker(") == 1  # one loop over the town table
     assert 'kind: "locality"' in js and "window.__towns" in js
+
+
+def test_many_places_are_named_by_their_town_tooltips_not_by_extra_dots() -> None:
+    def place(i: int, territory: bool) -> Locality:
+        return Locality(id=f"p{i}", name=f"Place {i}", alt_names=(), kind="village",
+                        lat=33 + i * 1e-3, lon=36.0, precision_m=100.0, placement="exact",
+                        territory=territory, source="s")
+
+    few = [place(i, True) for i in range(3)] + [place(99, False)]
+    many = [place(i, True) for i in range(MAX_PERMANENT_LABELS + 1)] + [place(9999, False)]
+    for locs, named in ((few, {"p0", "p1", "p2", "p99"}), (many, {"p9999"})):
+        m = base_map(center=(33.0, 36.0), zoom=8, study_area=None, localities=locs)
+        (names,) = [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
+        assert {f["properties"]["id"] for f in names.data["features"]} == named
+        assert town_data(m)["ids"] == [loc.id for loc in locs if loc.territory]
 
 
 def test_a_date_sends_holders_not_places(atlas: Atlas) -> None:
