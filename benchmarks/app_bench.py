@@ -2,7 +2,8 @@
 
 Starts ``streamlit run app.py -- --data DIR --seeds DIR`` as the README does, drives the date
 slider with the keyboard and times each move until the map frame has drawn the new layers
-(``window.feature_group`` grows), on the shipped dataset and on the country-scale one.
+(``window.feature_group`` is pushed to; ``window.__mapUpdates`` counts the updates), on the
+shipped dataset and on the country-scale one.
 Peak resident memory is the server process's ``VmHWM`` after the run (Linux).
 """
 
@@ -71,11 +72,11 @@ def measure(browser: Any, label: str, data: Path, seeds: Path, moves: int,
 
             def timed(action: Any) -> float:
                 frame = page.wait_for_selector(FRAME).content_frame()
-                groups = frame.evaluate("(window.feature_group || []).length")
+                updates = frame.evaluate("window.__mapUpdates || 0")
                 t1 = page.evaluate("performance.now()")
                 action()
                 frame = page.wait_for_selector(FRAME).content_frame()
-                frame.wait_for_function(f"(window.feature_group || []).length > {groups}",
+                frame.wait_for_function(f"(window.__mapUpdates || 0) > {updates}",
                                         timeout=60_000)
                 return page.evaluate("performance.now()") - t1
 

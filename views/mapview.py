@@ -81,15 +81,29 @@ def render_base(m: folium.Map, key: str = "map") -> RenderedMap:
     )
 
 
+#: Run before a date's groups are added. The component has just removed every group in
+#: ``window.feature_group`` from the map but keeps them in that array, which it only ever
+#: appends to: about 2 MB of Leaflet objects a date at country scale, so a long playback
+#: would exhaust the tab. Forget them (the array object stays: probes may wrap its ``push``).
+FORGET_REMOVED_JS = ("window.feature_group = window.feature_group || [];\n"
+                     "window.feature_group.length = 0;\n")
+#: Run after a date's groups are added: ``window.__mapUpdates`` counts the layer sets drawn
+#: (``window.feature_group.length`` no longer grows; wait on this counter instead).
+COUNT_UPDATE_JS = "window.__mapUpdates = (window.__mapUpdates || 0) + 1;\n"
+
+
 def render_layers(groups: Sequence[folium.FeatureGroup]) -> str:
     """The JavaScript that adds ``groups`` to the component's map (``map_div``), in order.
 
-    The same text ``st_folium(..., feature_group_to_add=groups)`` produces; the groups are
+    The text ``st_folium(..., feature_group_to_add=groups)`` produces, between
+    ``FORGET_REMOVED_JS`` and ``COUNT_UPDATE_JS``: ``window.feature_group`` then holds only
+    the groups on the map, and ``window.__mapUpdates`` counts the updates. The groups are
     attached to a scratch map, so they must not be reused afterwards.
     """
     scratch = folium.Map(tiles=None)
-    return "".join(sf._get_feature_group_string(g, map=scratch, idx=i)
-                   for i, g in enumerate(groups))
+    return FORGET_REMOVED_JS + "".join(
+        sf._get_feature_group_string(g, map=scratch, idx=i) for i, g in enumerate(groups)
+    ) + COUNT_UPDATE_JS
 
 
 def show_map(

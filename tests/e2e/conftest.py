@@ -30,7 +30,8 @@ FEATURES_JS = """() => { const out = [];
   return out; }"""
 VIEW_JS = """() => { const c = window.map.getCenter();
   return {lat: c.lat, lng: c.lng, zoom: window.map.getZoom()}; }"""
-GROUPS_JS = "() => (window.feature_group || []).length"
+#: How many sets of date-dependent layers the map frame has drawn (views/mapview.py).
+UPDATES_JS = "() => window.__mapUpdates || 0"
 
 
 @pytest.fixture(scope="session")
@@ -108,12 +109,12 @@ class App:
         return self.page.locator('[data-testid="stSlider"] input[type="range"]').get_attribute(
             "aria-valuetext") or ""
 
-    def wait_map_update(self, groups_before: int, timeout_ms: int = 15_000) -> None:
-        self.frame().wait_for_function(f"{GROUPS_JS.removeprefix('() => ')} > {groups_before}",
-                                       timeout=timeout_ms)
+    def wait_map_update(self, updates_before: int, timeout_ms: int = 15_000) -> None:
+        self.frame().wait_for_function(
+            f"({UPDATES_JS.removeprefix('() => ')}) > {updates_before}", timeout=timeout_ms)
 
-    def groups(self) -> int:
-        return self.frame().evaluate(GROUPS_JS)
+    def updates(self) -> int:
+        return self.frame().evaluate(UPDATES_JS)
 
     def click_locality(self, locality_id: str) -> None:
         """Click the town's circle where Leaflet draws it (canvas renderer: by pixel)."""

@@ -50,10 +50,10 @@ def test_slider_changes_colours_and_keeps_the_view(app: App) -> None:
     thumb.focus()
     timings = []
     for key in ["End", "Home"] * 3 + ["End"]:  # start and end of the period differ everywhere
-        groups = app.groups()
+        updates = app.updates()
         t0 = app.page.evaluate("performance.now()")
         thumb.press(key)
-        app.wait_map_update(groups)
+        app.wait_map_update(updates)
         timings.append(app.page.evaluate("performance.now()") - t0)
     app.page.wait_for_timeout(300)
     after = app.colours()
@@ -139,9 +139,9 @@ def test_shared_link_restores_date_and_town(app: App) -> None:
 
 def test_no_console_errors_through_a_session(app: App) -> None:
     app.open("?date=2018-03-01&town=douma")
-    groups = app.groups()
+    updates = app.updates()
     app.page.get_by_role("button", name="change ▶").click()
-    app.wait_map_update(groups)
+    app.wait_map_update(updates)
     app.click_locality("harasta")
     app.page.get_by_role("heading", name="Harasta").wait_for(timeout=15_000)
     app.page.get_by_text("Evacuation routes").click()  # toggle a layer off and on
@@ -178,9 +178,9 @@ def test_towns_are_recoloured_in_place_when_the_date_moves(app: App) -> None:
     thumb = app.page.locator('[data-testid="stSlider"] input[type="range"]')
     thumb.focus()
     for key, step in [("ArrowRight", 1), ("ArrowRight", 1), ("End", None), ("Home", None)]:
-        groups = app.groups()
+        updates = app.updates()
         thumb.press(key)
-        app.wait_map_update(groups)
+        app.wait_map_update(updates)
         day = (day + dt.timedelta(days=step) if step else
                atlas().dataset.meta.end if key == "End" else atlas().dataset.meta.start)
         assert app.slider_value() == day.isoformat()
@@ -190,6 +190,11 @@ def test_towns_are_recoloured_in_place_when_the_date_moves(app: App) -> None:
             "() => { const s = new Set(); window.map.eachLayer(l => { if (l.feature && "
             "l.feature.properties.kind) s.add(l.feature.properties.date); }); return [...s]; }")
         assert dates == [day.isoformat()]
+    # the component keeps only this date's groups (it used to keep every date's, ~2 MB each
+    # at country scale), and they are all on the map
+    kept = app.frame().evaluate(
+        "() => window.feature_group.map(g => window.map.hasLayer(g))")
+    assert kept == [True] * 5  # control, frontlines, corridors, routes, towns
 
 
 def test_town_tooltip_names_the_holder_of_the_shown_date(app: App) -> None:
