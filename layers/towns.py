@@ -193,7 +193,7 @@ class TownStyles(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        window.__towns.restyle({{ this.payload_json }});
+        if (window.__towns) { window.__towns.restyle({{ this.payload_json }}); }
         {% endmacro %}
         """
     )
