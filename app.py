@@ -39,7 +39,9 @@ changes = atlas.change_dates()
 fnames = {f.id: f.name for f in ds.factions}
 fcolors = {f.id: f.color for f in ds.factions}
 places = {loc.id: loc.name for loc in ds.localities}
-ex_by_loc = loaders.excerpts(str(ARGS.seeds), loaders.dir_stamp(ARGS.seeds), akey, atlas)
+# no report file, no excerpt: skip building the name index (1.4 s at country scale)
+seeds_stamp = loaders.dir_stamp(ARGS.seeds)
+ex_by_loc = loaders.excerpts(str(ARGS.seeds), seeds_stamp, akey, atlas) if seeds_stamp else {}
 counts = {lid: len(ex) for lid, ex in ex_by_loc.items()}
 ss = st.session_state
 
