@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Sequence
+import itertools
+import multiprocessing
+import os
+import pickle
+import sys
+from collections import deque
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +27,7 @@ from geo.reports import Report, read_report
 
 Progress = Callable[[int, int, Path], None]
 BATCH_SIZE = 64  # reports ingested together by ``ingest_paths`` (shared passes, bounded memory)
+_Entries = list[dict[str, Any] | Problem]  # a batch's files: JSON entry, or why it was skipped
 
 
 @dataclass(frozen=True)
@@ -123,8 +132,17 @@ def _outside(mentions: Sequence[Mention], factions: Sequence[FactionMention]) ->
 
 def ingest_paths(paths: Sequence[Path | str], *, dataset: Dataset, index: MentionIndex,
                  progress: Progress | None = None, default_date: dt.date | None = None,
-                 problems: list[Problem] | None = None) -> dict[str, Any]:
+                 problems: list[Problem] | None = None, jobs: int = 1) -> dict[str, Any]:
     """Ingest report files into the JSON document of ``python -m geo ingest`` (GUIDE 2).
+
+    Files are read and ingested by batches of ``BATCH_SIZE``. With ``jobs`` > 1 and at least
+    two batches, the batches are ingested by a pool of ``jobs`` worker processes (at most one
+    per batch) that send back each report's JSON entry; the document, the problems, the
+    progress calls and the error raised are those of ``jobs=1``, in the same order. On Linux
+    the workers are forked, so they share ``dataset`` and ``index`` copy-on-write with nothing
+    pickled; elsewhere they are spawned and receive both pickled once per worker (a large
+    index then costs seconds per worker to start). Forking a process that runs other threads
+    is unsafe: ``jobs`` > 1 is meant for command-line use, not inside a server.
 
     Parameters
     ----------
@@ -135,12 +153,15 @@ def ingest_paths(paths: Sequence[Path | str], *, dataset: Dataset, index: Mentio
     index : MentionIndex
         The place index built from ``dataset.localities``.
     progress : callable, optional
-        Called as ``progress(done, count, path)`` after each file.
+        Called as ``progress(done, count, path)`` after each file, in the order of ``paths``
+        (with ``jobs`` > 1, batch by batch as the workers finish them).
     default_date : datetime.date, optional
         The date of reports that carry none.
     problems : list of Problem, optional
         When given, broken files are skipped and their problems appended here; when not,
         the first broken file raises.
+    jobs : int
+        Worker processes (1: ingest in this process).
 
     Returns
     -------
@@ -155,30 +176,127 @@ def ingest_paths(paths: Sequence[Path | str], *, dataset: Dataset, index: Mentio
     ------
     ReportError
         For a broken file, when ``problems`` is None.
+    ValueError
+        When ``jobs`` is less than 1.
+    concurrent.futures.process.BrokenProcessPool
+        When a worker process died (killed, out of memory). An exception raised in a worker
+        is raised again here, with the worker's traceback as its cause (as a RuntimeError
+        naming it if it cannot be rebuilt from its pickle).
     """
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    batches = [paths[first:first + BATCH_SIZE] for first in range(0, len(paths), BATCH_SIZE)]
+    job = _BatchJob(dataset, index, default_date, stop_at_problem=problems is None)
+    workers = min(jobs, len(batches))
+    results: Generator[_Entries, None, None] = (
+        _pooled(batches, job, workers) if workers > 1
+        else (_ingest_batch(batch, job) for batch in batches))
     out = []
-    for first in range(0, len(paths), BATCH_SIZE):  # files read, then ingested, by batches
-        read: list[tuple[int, Path | str, Report | None]] = []
-        error: ReportError | None = None
-        for done, path in enumerate(paths[first:first + BATCH_SIZE], start=first + 1):
-            try:
-                read.append((done, path, read_report(path, default_date=default_date)))
-            except ReportError as exc:
-                if problems is None:
-                    error = exc  # raised once the files before it are done
-                    break
-                problems.append(exc.problem)
-                read.append((done, path, None))
-        ingested = iter(ingest_reports([r for _, _, r in read if r is not None],
-                                       dataset=dataset, index=index))
-        for done, path, report in read:
-            if report is not None:
-                out.append(report_document(next(ingested)))
-            if progress is not None:
-                progress(done, len(paths), Path(path))
-        if error is not None:
-            raise error
+    done = 0
+    with contextlib.closing(results):  # a pool is shut down when a broken file stops us
+        for batch, entries in zip(batches, results, strict=True):
+            for path, entry in zip(batch, entries, strict=False):  # cut at a broken file
+                done += 1
+                if isinstance(entry, Problem):
+                    if problems is None:
+                        raise ReportError(entry.path, entry.line, entry.message)
+                    problems.append(entry)
+                else:
+                    out.append(entry)
+                if progress is not None:
+                    progress(done, len(paths), Path(path))
     return {"reports": out}
+
+
+@dataclass(frozen=True)
+class _BatchJob:
+    """What every batch of an ``ingest_paths`` call is ingested with."""
+
+    dataset: Dataset
+    index: MentionIndex
+    default_date: dt.date | None
+    stop_at_problem: bool  # no file after a broken one is read (``problems`` is None)
+
+
+def _ingest_batch(paths: Sequence[Path | str], job: _BatchJob) -> _Entries:
+    """The JSON entry of each file, or its problem; up to the first problem if the job says."""
+    read: list[Report | Problem] = []
+    for path in paths:
+        try:
+            read.append(read_report(path, default_date=job.default_date))
+        except ReportError as exc:
+            read.append(exc.problem)
+            if job.stop_at_problem:
+                break
+    ingested = iter(ingest_reports([r for r in read if isinstance(r, Report)],
+                                   dataset=job.dataset, index=job.index))
+    return [r if isinstance(r, Problem) else report_document(next(ingested)) for r in read]
+
+
+def _pooled(batches: Sequence[Sequence[Path | str]], job: _BatchJob, workers: int
+            ) -> Generator[_Entries, None, None]:
+    """``_ingest_batch`` of each batch, in order, by a pool of worker processes.
+
+    At most two batches per worker are queued ahead of the one awaited, so finished batches
+    do not pile up in memory behind a slow one. Closing the generator cancels what was not
+    started and waits for the batches being ingested.
+    """
+    pending: deque[Future[_Entries]] = deque()
+    todo = iter(batches)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(_start_method()),
+                             initializer=_start_worker, initargs=(job,)) as pool:
+        try:
+            for batch in itertools.islice(todo, 2 * workers):
+                pending.append(pool.submit(_worker_batch, batch))
+            while pending:
+                entries = pending.popleft().result()
+                for batch in itertools.islice(todo, 1):
+                    pending.append(pool.submit(_worker_batch, batch))
+                yield entries
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _start_method() -> str:
+    """How ``_pooled`` starts its workers: forked on Linux, spawned elsewhere (macOS, Windows)."""
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+# Set in each worker process of ``_pooled`` by ``_start_worker`` (the pool's initializer),
+# never in the calling process: the job every batch sent to that worker is ingested with.
+_worker_job: _BatchJob | None = None
+
+
+def _start_worker(job: _BatchJob) -> None:
+    """Pool initializer: keep the job (forked: shared copy-on-write; spawned: unpickled once)."""
+    global _worker_job
+    _worker_job = job
+
+
+def _worker_batch(paths: Sequence[Path | str]) -> _Entries:
+    """``_ingest_batch`` in a worker; an exception that would not unpickle is made one that does.
+
+    The caller re-raises what a worker raised; an exception that cannot be rebuilt from its
+    pickle (e.g. one whose constructor takes other arguments than its ``args``) would
+    otherwise break the whole pool with an unrelated message.
+    """
+    assert _worker_job is not None, "only called in a worker started by _start_worker"
+    try:
+        return _ingest_batch(paths, _worker_job)
+    except Exception as exc:
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            raise RuntimeError(f"ingest worker failed: {type(exc).__name__}: {exc}") from exc
+        raise
+
+
+def cpu_count() -> int:
+    """The number of CPUs this process may run on (its affinity where the system tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def report_document(ingested: IngestedReport) -> dict[str, Any]:
