@@ -8,9 +8,11 @@ GeoNames towns of Syria mixed in. Both sides read the same texts, interleaved, i
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -81,13 +83,23 @@ def _clock(fn: Any) -> tuple[float, Any]:
     return time.perf_counter() - t0, value
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its children that were waited for (user + system)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def run(res: Any, *, quick: bool) -> None:
-    """Measure index build/load, end-to-end ingestion MB/s and flashtext MB/s (interleaved)."""
+    """Measure index build/load, end-to-end ingestion MB/s and flashtext MB/s (interleaved).
+
+    Also the files of the corpus ingested as ``python -m geo ingest --jobs N`` does (N: the
+    CPUs, at least 2), against single-process flashtext and the same call with one process.
+    """
     from flashtext import KeywordProcessor
 
     from geo.dataset import load_dataset
     from geo.geonames import load_geonames
-    from geo.ingest import BATCH_SIZE, ingest_reports
+    from geo.ingest import BATCH_SIZE, cpu_count, ingest_paths, ingest_reports
     from geo.mentions import MentionIndex
     from geo.reports import parse_report
 
@@ -131,15 +143,48 @@ def run(res: Any, *, quick: bool) -> None:
     def flash() -> int:
         return sum(len(kp.extract_keywords(text, span_info=True)) for _, text in corpus)
 
-    ours()
-    flash()  # warm-up
-    t_ours, t_flash = [], []
-    for _ in range(1 if quick else 3):
-        t, n_ours = _clock(ours)
-        t_ours.append(t)
-        t, n_flash = _clock(flash)
-        t_flash.append(t)
+    jobs = max(2, cpu_count())
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for name, text in corpus:
+            path = Path(tmp) / name
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+
+        def files(n: int) -> tuple[float, float, int]:
+            """Wall and CPU seconds (all processes), mentions found: ``ingest --jobs n``."""
+            cpu = _cpu_seconds()
+            t, doc = _clock(lambda: ingest_paths(paths, dataset=dataset, index=index, jobs=n))
+            return t, _cpu_seconds() - cpu, sum(len(r["mentions"]) for r in doc["reports"])
+
+        ours()
+        flash()  # warm-up
+        files(jobs)
+        t_ours, t_flash, t_jobs, t_files = [], [], [], []
+        for _ in range(1 if quick else 3):
+            t, n_ours = _clock(ours)
+            t_ours.append(t)
+            t, n_flash = _clock(flash)
+            t_flash.append(t)
+            *timing, n_jobs = files(jobs)
+            t_jobs.append(timing)
+            *timing, n_files = files(1)
+            t_files.append(timing)
+    rate_flash = mb / statistics.median(t_flash)
     res.add("ingest.throughput_end_to_end", mb / statistics.median(t_ours), "MB/s",
-            mb / statistics.median(t_flash), higher_is_better=True)
+            rate_flash, higher_is_better=True)
+    (wall_jobs, cpu_jobs), (wall_files, cpu_files) = (
+        [statistics.median(column) for column in zip(*rows, strict=True)]
+        for rows in (t_jobs, t_files))
+    res.add(f"ingest.end_to_end_jobs{jobs}", mb / wall_jobs, "MB/s", rate_flash,
+            higher_is_better=True)
+    res.note(f"ingest.end_to_end_jobs{jobs}: the corpus as files, ingest_paths with {jobs} "
+             f"worker processes (pool start included) on {cpu_count()} CPUs, against "
+             f"flashtext in one process. The same call in one process: {mb / wall_files:.2f} "
+             f"MB/s, so {wall_files / wall_jobs:.2f}x with {jobs} processes; CPU time of all "
+             f"processes {cpu_jobs:.2f} s against {cpu_files:.2f} s in one")
+    if not n_jobs == n_files == n_ours:
+        res.note(f"ingest: other mention counts with {jobs} processes ({n_jobs}), with files "
+                 f"in one ({n_files}) and from texts ({n_ours})")
     print(f"# ingest corpus {mb:.2f} MB in {len(corpus)} reports: {n_ours} place mentions "
           f"(flashtext: {n_flash} keywords)", file=sys.stderr)
