@@ -39,9 +39,7 @@ changes = atlas.change_dates()
 fnames = {f.id: f.name for f in ds.factions}
 fcolors = {f.id: f.color for f in ds.factions}
 places = {loc.id: loc.name for loc in ds.localities}
-# no report file, no excerpt: skip building the name index (1.4 s at country scale)
-seeds_stamp = loaders.dir_stamp(ARGS.seeds)
-ex_by_loc = loaders.excerpts(str(ARGS.seeds), seeds_stamp, akey, atlas) if seeds_stamp else {}
+ex_by_loc = loaders.excerpts(str(ARGS.seeds), loaders.dir_stamp(ARGS.seeds), akey, atlas)
 counts = {lid: len(ex) for lid, ex in ex_by_loc.items()}
 ss = st.session_state
 
@@ -135,7 +133,7 @@ def main_panel() -> None:
             holder, since = atlas.holder(ss.town, day) if loc.territory else (None, None)
             town_panel(loc, day=day, holder=holder, since=since, history=atlas.history(ss.town),
                        excerpts=ex_by_loc.get(ss.town, ()), faction_names=fnames)
-    series = loaders.area_series(akey, atlas)
+    series = loaders.chart_series(akey, atlas)
     st.vega_lite_chart(area_chart(series, {fnames[k]: c for k, c in fcolors.items()}, day),
                        width="stretch")
     d1, d2 = st.columns(2)

@@ -12,6 +12,7 @@ import streamlit as st
 from geo.atlas import Atlas
 from geo.atlas_cache import load_atlas_cached
 from geo.errors import DataError
+from views.chart import chart_rows
 
 
 def dir_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
@@ -66,9 +67,13 @@ def atlas_or_last_good(data_dir: Path, cache_dir: Path | None = None
 
 @st.cache_resource(max_entries=4, show_spinner="Reading the reports…")
 def excerpts(seeds_dir: str, stamp: tuple, atlas_key: str, _atlas: Atlas) -> dict[str, tuple]:
-    """Report excerpts per locality id (newest first) from the reports in ``seeds_dir``."""
+    """Report excerpts per locality id (newest first) from the reports in ``seeds_dir``.
+
+    ``stamp`` is ``dir_stamp(seeds_dir)``: with no report file there is nothing to read, and
+    the name index (1.4 s to build at country scale) is not built.
+    """
     folder = Path(seeds_dir)
-    if not folder.is_dir():
+    if not stamp or not folder.is_dir():
         return {}
     from geo.ingest import excerpts_by_locality, load_seed_reports
     from geo.mentions import MentionIndex
@@ -91,6 +96,7 @@ def snapshot(atlas_key: str, day: dt.date, counts_key: int, _atlas: Atlas,
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def area_series(atlas_key: str, _atlas: Atlas) -> list[dict]:
-    """``Atlas.area_series()`` computed once per dataset."""
-    return _atlas.area_series()
+def chart_series(atlas_key: str, _atlas: Atlas) -> list[dict]:
+    """The area chart's rows (``views.chart.chart_rows`` of ``Atlas.area_series()``), once per
+    dataset."""
+    return chart_rows(_atlas.area_series())
