@@ -213,7 +213,10 @@ _HOURS_DASH = re.compile(r"\b(\d{1,2})[:.](\d{2})\s*[-\u2013]\s*(\d{1,2})[:.](\d
 _DAILY = re.compile(r"\b(daily|every\s+day|each\s+day)\b", re.I)
 
 _EVACUATE = re.compile(r"\b(evacuat\w*|leave|left|leaving|depart\w*|bus(?:s)?ed|transferred|"
-                       r"relocated|moved|exit(?:ed)?|flee|fled|fleeing|headed)\b", re.I)
+                       r"relocated|moved|exit(?:ed)?|flee|fled|fleeing|headed|"
+                       # "head"/"heading" only as a movement ("the head of the council" is not)
+                       r"head(?:s|ing)?(?=\s+(?:back\s+|north\w*\s+|south\w*\s+)?"
+                       r"(?:to|towards|for|into)\b))\b", re.I)
 _TO_PREP = re.compile(r"\b(?:to|towards|for|into)\s+(?:the\s+)?(?:nearby\s+|neighbou?ring\s+)?"
                       r"(?:(?:towns?|villages?|city|cities|areas?|district|camps?)\s+of\s+)?"
                       + _ARTICLE + "$", re.I)
@@ -266,7 +269,7 @@ _ACTIVE_WORDS = ("captured", "seized", "took", "gained", "entered", "stormed", "
 _PASSIVE_WORDS = ("captured", "seized", "taken", "liberated", "freed")
 _TRUCE_WORDS = ("cease", "truce", "pause", "cessation")
 _EVACUATE_WORDS = ("evacuat", "leav", "left", "depart", "bus", "transferred", "relocated",
-                   "moved", "exit", "fle", "headed")
+                   "moved", "exit", "fle", "head")
 _CONTROL_WORDS = ("control",)
 _BEFORE_WORDS = ("before",)
 _FELL_WORDS = ("fell",)

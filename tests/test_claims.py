@@ -109,6 +109,17 @@ def test_evacuation_with_counts_and_route(dataset: Dataset, index: MentionIndex)
     assert claim.date == REPORT_DAY  # "On Thursday" in a Thursday's report: that day
 
 
+def test_evacuations_phrased_with_head(dataset: Dataset, index: MentionIndex) -> None:
+    text = ("Buses carrying fighters will head to Idlib from Harasta. "
+            "Hundreds of civilians were heading towards Hosh Nasri from Douma.")
+    evac = [c.detail for c in claims_of(text, dataset, index) if c.type == "evacuation"]
+    assert [(d["from"], d["to"]) for d in evac] == [("harasta", ["idlib"]),
+                                                    ("douma", ["hawsh-nasri"])]
+    # the noun is not a movement
+    noun = "The head of the Douma council travelled to Damascus for talks."
+    assert [c for c in claims_of(noun, dataset, index) if c.type == "evacuation"] == []
+
+
 def test_evacuation_needs_a_destination(dataset: Dataset, index: MentionIndex) -> None:
     text = "The army began to evacuate civilians from Hazrama."
     assert [c for c in claims_of(text, dataset, index) if c.type == "evacuation"] == []
