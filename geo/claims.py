@@ -38,7 +38,8 @@ from geo.factions_text import FactionMention
 from geo.model import Dataset
 from geo.reports import Report
 
-CLAIM_TYPES = ("control", "corridor", "ceasefire", "evacuation", "agreement", "negotiation")
+CLAIM_TYPES = ("control", "corridor", "ceasefire", "evacuation", "agreement", "negotiation",
+               "withdrawal")
 BASE_CONFIDENCE = 0.8
 CONTEXT_PENALTY = 0.15
 VAGUE_DATE_PENALTY = 0.2
@@ -194,6 +195,10 @@ _FELL = re.compile(r"\bfell\s+to\b", re.I)
 _LEFT_BEFORE = re.compile(
     r"\b(leave|left|withdraw|withdrew|withdrawn|exit|exited|evacuate|evacuated|pull\s+out|"
     r"pulled\s+out)\b(.{0,80}?)\bbefore\s+the\s+(?:entrance|entry|arrival)\s+of\b", re.I)
+# "Y withdrew from X": Y left X, who holds it next is not said (an event, not a control row)
+_WITHDREW = re.compile(r"\b(withdr[ae]wn?|withdraws?|withdrawing|pull(?:ed|s|ing)?\s+out|"
+                       r"retreat(?:ed|s|ing)?)\s+(?:completely\s+|fully\s+)?(?:from|of)\b",
+                       re.I)
 _CLAUSE_BREAK = re.compile(r"[;:]|\bwhile\b|\bbut\b|\bafter\b|\bbefore\b|\bwhereas\b|"
                            r"\bwhich\b|\bwho\b", re.I)
 _AREA_WORDS = re.compile(r"\b(the\s+(?:area|town|city|village|district|neighbou?rhood|"
@@ -271,6 +276,7 @@ _TRUCE_WORDS = ("cease", "truce", "pause", "cessation")
 _EVACUATE_WORDS = ("evacuat", "leav", "left", "depart", "bus", "transferred", "relocated",
                    "moved", "exit", "fle", "head")
 _CONTROL_WORDS = ("control",)
+_WITHDRAW_WORDS = ("withdr", "pull", "retreat")
 _BEFORE_WORDS = ("before",)
 _FELL_WORDS = ("fell",)
 _CORRIDOR_WORDS = ("corridor",)
@@ -285,7 +291,8 @@ _ESTABLISH_WORDS = ("introduc", "declar", "announc", "impos", "establish", "crea
 #: Every word a rule is keyed on: a sentence holding none of them makes no claim.
 _TRIGGERS = tuple(dict.fromkeys((
     *_CONTROL_WORDS, *_BEFORE_WORDS, *_ACTIVE_WORDS, *_PASSIVE_WORDS, *_FELL_WORDS,
-    *_TRUCE_WORDS, *_CORRIDOR_WORDS, *_EVACUATE_WORDS, *_AGREE_WORDS, *_NEGOTIATE_WORDS)))
+    *_TRUCE_WORDS, *_CORRIDOR_WORDS, *_EVACUATE_WORDS, *_AGREE_WORDS, *_NEGOTIATE_WORDS,
+    *_WITHDRAW_WORDS)))
 
 
 class _Ctx:
@@ -418,6 +425,7 @@ def _sentence_claims(report: Report, ctx: _Ctx, previous: list[_Ctx], dataset: D
                      ) -> list[Claim]:
     out: list[Claim] = []
     out.extend(_control_claims(report, ctx, previous, dataset))
+    out.extend(_withdrawal_claims(report, ctx, {p for c in out for p in c.localities}))
     out.extend(_ceasefire_corridor_claims(report, ctx))
     out.extend(_evacuation_claims(report, ctx, previous))
     out.extend(_agreement_claims(report, ctx))
@@ -467,11 +475,12 @@ def _faction_after(ctx: _Ctx, pos: int, *, within: int = 25) -> str | None:
     return None
 
 
-def _object_places(ctx: _Ctx, pos: int) -> list[str]:
+def _object_places(ctx: _Ctx, pos: int, lead: re.Pattern[str] = _OBJECT_LEAD) -> list[str]:
     """The places right after a verb: "captured (the villages of) A, B and C".
 
-    The first place must follow within a few words; the list goes on only through list
-    separators (", ", "and", "the entrance of"), so "seized A, cutting the road to B" is A.
+    The first place must follow within a few words (what ``lead`` allows); the list goes on
+    only through list separators (", ", "and", "the entrance of"), so "seized A, cutting the
+    road to B" is A.
     """
     out: list[str] = []
     cursor = pos
@@ -479,11 +488,28 @@ def _object_places(ctx: _Ctx, pos: int) -> list[str]:
         if s < cursor:
             continue
         gap = ctx.text[cursor:s]
-        pattern = _OBJECT_LEAD if not out else _LIST_GAP
+        pattern = lead if not out else _LIST_GAP
         if not pattern.fullmatch(gap) or _is_modifier(ctx, e):
             break
         out.append(pid)
         cursor = e
+    return out
+
+
+def _withdrawal_claims(report: Report, ctx: _Ctx, claimed: set[str]) -> list[Claim]:
+    """"Y withdrew from / pulled out of X (and Z)": Y left the places; the new holder is not
+    said, so it is proposed as an event, not a control change. Places a control claim of
+    the same sentence already settles ("left X before the entrance of Z") are left out."""
+    out: list[Claim] = []
+    for m in _WITHDREW.finditer(ctx.text) if ctx.places and _has(ctx, _WITHDRAW_WORDS) else ():
+        # "from (the town of) X", not "from the talks in X"
+        places = [p for p in _object_places(ctx, m.end(), _ENTERED_OBJECT) if p not in claimed]
+        if not places:  # "withdrew from the talks", "pulled out of the deal"
+            continue
+        claimed.update(places)
+        faction = _faction_before(ctx, m.start(), within=60)
+        out.append(_claim(report, ctx, "withdrawal", places, [faction] if faction else [],
+                          {"faction": faction, "verb": _SPACES.sub(" ", m.group(1).lower())}))
     return out
 
 

@@ -65,6 +65,27 @@ def test_other_claims_become_events(data_dir: Path) -> None:
         accept_claim(data_dir, claim, report(), dataset=dataset)
 
 
+def test_a_withdrawal_found_in_a_report_is_accepted_as_an_event(data_dir: Path) -> None:
+    from geo.ingest import ingest_report
+    from geo.mentions import MentionIndex
+
+    dataset = load_dataset(data_dir)
+    text = "date: 2020-01-09 source: https://example.org/r2\nThe rebels withdrew from Northam."
+    found = parse_report(text, path="reports/r2.txt")
+    [claim] = ingest_report(found, dataset=dataset,
+                            index=MentionIndex.for_dataset(dataset)).claims
+    assert (claim.type, claim.localities, claim.factions) == ("withdrawal", ("northam",),
+                                                              ("reb",))
+    accept_claim(data_dir, claim, found, dataset=dataset)
+    [event] = load_dataset(data_dir).events
+    assert (event.type, event.localities, event.factions, event.date) == (
+        "withdrawal", ("northam",), ("reb",), dt.date(2020, 1, 9))
+    assert validate_dir(data_dir)[1] == []  # no problem
+    # who holds Northam is unchanged: a withdrawal alone names no new holder
+    assert [r.faction for r in load_dataset(data_dir).control
+            if r.locality == "northam"] == ["reb", "gov"]
+
+
 @pytest.mark.parametrize(("claim", "message"), [
     (control_claim(locality="atlantis"), "unknown id"),
     (control_claim(holder=None), "needs the faction"),

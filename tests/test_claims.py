@@ -120,6 +120,27 @@ def test_evacuations_phrased_with_head(dataset: Dataset, index: MentionIndex) ->
     assert [c for c in claims_of(noun, dataset, index) if c.type == "evacuation"] == []
 
 
+def test_withdrawal_is_proposed_without_inventing_a_new_holder(dataset: Dataset,
+                                                               index: MentionIndex) -> None:
+    text = ("Faylaq al-Rahman fighters withdrew from Ayn Tarma and Zamalka on Tuesday. "
+            "Jaysh al-Islam pulled out of the town of Douma.")
+    found = [c for c in claims_of(text, dataset, index) if c.type == "withdrawal"]
+    assert [(c.localities, c.factions) for c in found] == [
+        (("ayn-tarma", "zamalka"), ("faylaq-al-rahman",)), (("douma",), ("jaysh-al-islam",))]
+    assert found[0].date == REPORT_DAY - dt.timedelta(days=2)  # "on Tuesday", a Thursday report
+    assert not [c for c in claims_of(text, dataset, index) if c.type == "control"]
+
+
+def test_withdrawal_needs_a_place_and_yields_to_a_named_successor(
+        dataset: Dataset, index: MentionIndex) -> None:
+    talks = "Rebel negotiators withdrew from the talks in Douma."
+    assert [c for c in claims_of(talks, dataset, index) if c.type == "withdrawal"] == []
+    handed = "Faylaq al-Rahman withdrew from Saqba before the entrance of the Syrian troops."
+    claims = claims_of(handed, dataset, index)
+    assert [c.type for c in claims] == ["control"]
+    assert claims[0].localities == ("saqba",) and claims[0].detail["holder"] == "saa"
+
+
 def test_evacuation_needs_a_destination(dataset: Dataset, index: MentionIndex) -> None:
     text = "The army began to evacuate civilians from Hazrama."
     assert [c for c in claims_of(text, dataset, index) if c.type == "evacuation"] == []
