@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -56,8 +57,9 @@ def load_atlas_cached(data_dir: Path | str, cache_dir: Path | str | None) -> Atl
 
     A country-scale dataset takes seconds to validate and tessellate and a fraction of a
     second to unpickle. The pickle is written atomically after a successful build; a missing,
-    stale, corrupt or unwritable cache only costs the build. Only pickles this function wrote
-    are read (the directory is the user's own cache, not a place for others' files).
+    stale, corrupt or unwritable cache only costs the build; a read-only one still serves
+    what it holds. Loading a pickle runs code, so ``cache_dir`` must be a folder only the
+    user writes to (as the default, in the user's home, is).
 
     Parameters
     ----------
@@ -82,7 +84,8 @@ def load_atlas_cached(data_dir: Path | str, cache_dir: Path | str | None) -> Atl
         with path.open("rb") as fh:
             atlas = pickle.load(fh)
         if isinstance(atlas, Atlas):
-            os.utime(path)  # most recently used: kept by the pruning below
+            with contextlib.suppress(OSError):  # most recently used: kept by the pruning
+                os.utime(path)
             return atlas
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
             TypeError, ValueError):

@@ -117,3 +117,16 @@ def test_cli_snapshot_is_the_same_with_and_without_the_cache(tmp_path: Path, cap
         assert main([*args, "--cache-dir", str(tmp_path / "c")]) == 0
         assert capsys.readouterr().out == plain
     assert len(list((tmp_path / "c").glob("atlas-*.pickle"))) == 1
+
+
+def test_a_read_only_cache_still_serves_its_pickles(tmp_path: Path, builds: list[Path],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    data = make_dataset(tmp_path / "mini")
+    load_atlas_cached(data, tmp_path / "cache")
+
+    def refuse(*_args, **_kwargs):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(cache_mod.os, "utime", refuse)
+    assert load_atlas_cached(data, tmp_path / "cache").holder("northam", DAY)[0] == "gov"
+    assert len(builds) == 1
