@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Iterable
+from typing import Any
 
 
 def esc(value: object) -> str:
@@ -21,3 +23,14 @@ def titled(title: object, parts: Iterable[object]) -> str:
     rest = lines(parts)
     head = f"<b>{esc(title)}</b>"
     return f"{head}<br>{rest}" if rest else head
+
+
+def script_json(value: Any) -> str:
+    """``value`` as a JSON literal safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u003c``, ``\\u003e``, ``\\u0026`` (the same string
+    once parsed), so no text from a report or a data file can close the script or open an
+    HTML comment in it (``</script>``, ``<!--``); non-ASCII is escaped too.
+    """
+    text = json.dumps(value, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ from layers.dated import (
     FRONTLINE_COLOR,
     ROUTE_COLOR,
 )
-from layers.html import esc
+from layers.html import esc, script_json
 
 #: The layers the legend explains besides the factions' territory, in display order.
 LAYER_ENTRIES: tuple[tuple[str, str, str], ...] = (
@@ -90,7 +89,7 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.entries = list(entries)
-        self.html_json = json.dumps(legend_html(self.entries)).replace("</", "<\\/")
+        self.html_json = script_json(legend_html(self.entries))
 
 
 def legend(factions: Sequence[Faction]) -> Legend:

@@ -24,16 +24,11 @@ from jinja2 import Template
 
 from geo.model import Locality
 from layers.dated import UNKNOWN_COLOR
-from layers.html import esc
+from layers.html import esc, script_json
 
 #: Circle radius in CSS pixels and the stroke around it.
 TOWN_RADIUS = 6
 TOWN_STROKE = "#ffffff"
-
-
-def _js_json(value: Any) -> str:
-    """``value`` as a JSON literal safe inside a ``<script>`` element."""
-    return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")
 
 
 def town_ids(localities: Sequence[Locality]) -> list[str]:
@@ -115,7 +110,7 @@ class TownLayer(MacroElement):
         self._name = "TownLayer"
         towns = [loc for loc in localities if loc.territory]
         self.ids = town_ids(localities)
-        self.data_json = _js_json({
+        self.data_json = script_json({
             "ids": self.ids,
             "names": [loc.name for loc in towns],
             "labels": [esc(loc.name) for loc in towns],  # escaped HTML for the tooltip
@@ -202,7 +197,7 @@ class TownStyles(MacroElement):
         super().__init__()
         self._name = "TownStyles"
         self.payload = dict(payload)
-        self.payload_json = _js_json(self.payload)
+        self.payload_json = script_json(self.payload)
 
 
 def locality_layer(snapshot: Mapping, order: Sequence[str], colors: Mapping[str, str],

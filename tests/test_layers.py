@@ -24,6 +24,7 @@ from layers.dated import (
     frontline_layer,
     route_layer,
 )
+from layers.html import script_json
 from layers.legend import LAYER_ENTRIES, legend, legend_entries
 from layers.towns import TownLayer, locality_layer, town_ids, town_payload
 from layers.view import fit_view, routes_bounds
@@ -253,7 +254,7 @@ def test_legend_has_every_faction_and_layer(atlas: Atlas) -> None:
     labels = [e.label for e in entries]
     assert [f.name for f in atlas.dataset.factions] == labels[: len(atlas.dataset.factions)]
     assert labels[len(atlas.dataset.factions):] == [label for label, _, _ in LAYER_ENTRIES]
-    html = json.loads(legend(atlas.dataset.factions).html_json.replace("<\\/", "</"))
+    html = json.loads(legend(atlas.dataset.factions).html_json)
     assert "Rebels &lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold" not in html
 
 
@@ -284,7 +285,16 @@ def test_every_data_string_is_escaped_in_tooltips(atlas: Atlas) -> None:
     assert set(re.findall(r"<(/?\w+)", joined)) <= {"b", "/b", "br"}
     assert "<script>alert(1)" not in rendered(*groups)
     assert EVIL not in m.get_root().render()  # a raw name in the town table is JS text
-    # that cannot close the script element: "<\/script>"
+    # with no "<" at all, so it can neither close the script element nor open a comment
+    (towns_layer,) = [c for c in m._children.values() if isinstance(c, TownLayer)]
+    assert "<" not in towns_layer.data_json and EVIL in json.loads(towns_layer.data_json)["names"]
+
+
+def test_script_json_keeps_the_value_and_no_markup() -> None:
+    value = {"name": "<!--<script>x</script>", "note": "A & B > C", "arabic": "دوما"}
+    text = script_json(value)
+    assert json.loads(text) == value
+    assert not set("<>&") & set(text)
 
 
 def test_fit_to_routes_zooms_out_to_the_far_destination(atlas: Atlas) -> None:
