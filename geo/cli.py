@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo snapshot | geocode | ingest | validate`` (GUIDE section 2)."""
+"""Command line: ``python -m geo snapshot | geocode | ingest | validate`` and the exports."""
 
 from __future__ import annotations
 
@@ -80,6 +80,9 @@ def _parser() -> _Parser:
 
     v = sub.add_parser("validate", help="check a dataset; one file:line: message per problem")
     data_opt(v)
+    from geo.cli_exports import add_commands
+
+    add_commands(sub, data_opt)  # diff, animate, picture, gpkg
     return p
 
 
@@ -200,7 +203,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     try:
         args = _parser().parse_args(argv)
-        return COMMANDS[args.command](args, out)
+        return (COMMANDS.get(args.command) or args.handler)(args, out)
     except DataError as exc:  # broken data: one file:line: message per problem
         for problem in exc.problems:
             print(problem, file=sys.stderr)

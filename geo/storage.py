@@ -39,13 +39,24 @@ def atomic_write_text(path: Path | str, text: str) -> None:
     WriteError
         When the file cannot be written; the old file is unchanged.
     """
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path | str, data: bytes) -> None:
+    """Replace a file's content atomically with ``data`` (as ``atomic_write_text``).
+
+    Raises
+    ------
+    WriteError
+        When the file cannot be written; the old file is unchanged.
+    """
     target = Path(path)
     tmp_name = ""
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                         dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if target.exists():

@@ -261,13 +261,20 @@ class Tessellation:
         return ControlGeometry(polygons=polygons, areas_km2=areas, frontlines=lines,
                                on_grid=self.on_grid)
 
+    def union(self, mask: np.ndarray) -> BaseGeometry:
+        """Union of the cells ``mask`` marks (a boolean per cell), WGS 84, not cached.
+
+        Merged from whole tree nodes where possible; on the output grid when ``on_grid``.
+        """
+        return _union_cells(self.tree.pieces(mask, self.cells), trusted=self.valid_coverage)
+
     def _union(self, faction: int, mask: np.ndarray) -> BaseGeometry:
-        """Union of the cells ``mask`` marks, from whole tree nodes where possible."""
+        """Union of the cells ``mask`` marks for ``faction``, kept in the bounded cache."""
         key = ("poly", faction, np.packbits(mask).tobytes())
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        merged = _union_cells(self.tree.pieces(mask, self.cells), trusted=self.valid_coverage)
+        merged = self.union(mask)
         self._cache.put(key, merged)
         return merged
 

@@ -9,6 +9,7 @@ from folium.utilities import JsCode
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from geo import style
 from geo.model import Locality
 from layers.assets import VENDOR_URL, offline_css, offline_js
 from layers.html import esc
@@ -80,12 +81,12 @@ def base_map(
             {"type": "Feature", "geometry": mapping(study_area), "properties": {}},
             name="Study area",
             style_function=lambda _f: {
-                "color": "#555555",
-                "weight": 1.5,
-                "dashArray": "6 4",
+                "color": style.STUDY_AREA_LINE,
+                "weight": style.STUDY_AREA_WIDTH,
+                "dashArray": " ".join(map(str, style.STUDY_AREA_DASH)),
                 "fill": True,
-                "fillColor": "#f4f1ea",
-                "fillOpacity": 0.6,
+                "fillColor": style.STUDY_AREA_FILL,
+                "fillOpacity": style.STUDY_AREA_OPACITY,
             },
             interactive=False,
         ).add_to(m)

@@ -9,14 +9,16 @@ from typing import Any
 
 import folium
 
+from geo.style import (  # the layers' styling lives in geo.style
+    CONTROL_OPACITY,
+    CORRIDOR_CLOSED,
+    CORRIDOR_OPEN,
+    FRONTLINE_COLOR,
+    FRONTLINE_WIDTH,
+    ROUTE_COLOR,
+    UNKNOWN_COLOR,
+)
 from layers.html import titled
-
-CONTROL_OPACITY = 0.45
-FRONTLINE_COLOR = "#111111"
-CORRIDOR_OPEN = "#1a9850"
-CORRIDOR_CLOSED = "#888888"
-ROUTE_COLOR = "#6a3d9a"
-UNKNOWN_COLOR = "#999999"
 
 
 def _features(snapshot: Mapping, kind: str) -> list[dict]:
@@ -101,7 +103,8 @@ def frontline_layer(snapshot: Mapping, faction_names: Mapping[str, str]) -> foli
         for f in _features(snapshot, "frontline")
     ]
     return _group("Frontlines", feats,
-                  lambda _f: {"color": FRONTLINE_COLOR, "weight": 3, "opacity": 0.9})
+                  lambda _f: {"color": FRONTLINE_COLOR, "weight": FRONTLINE_WIDTH,
+                              "opacity": 0.9})
 
 
 def corridor_layer(snapshot: Mapping) -> folium.FeatureGroup:

@@ -23,12 +23,8 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.model import Locality
-from layers.dated import UNKNOWN_COLOR
+from geo.style import TOWN_RADIUS, TOWN_STROKE, UNKNOWN_COLOR
 from layers.html import esc, script_json
-
-#: Circle radius in CSS pixels and the stroke around it.
-TOWN_RADIUS = 6
-TOWN_STROKE = "#ffffff"
 
 
 def town_ids(localities: Sequence[Locality]) -> list[str]:
