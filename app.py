@@ -11,7 +11,7 @@ import streamlit as st
 from geo.snapshot import dumps
 from layers.assets import vendor_assets
 from layers.view import fit_view, routes_bounds
-from views import loaders, mapcache
+from views import layout, loaders, mapcache
 from views.args import parse_args
 from views.chart import area_chart
 from views.mapview import show_map
@@ -21,10 +21,9 @@ from views.text import md_escape
 
 ROOT = Path(__file__).resolve().parent
 SPEEDS = {"slow (1 day/s)": 1.0, "normal (2 days/s)": 0.5, "fast (4 days/s)": 0.25}
-MAP_HEIGHT = 620
 
-
-st.set_page_config(page_title="Conflict map", layout="wide")
+layout.page_config()
+layout.page_style()
 st.cache_resource(vendor_assets)(ROOT / "static" / "vendor")
 ARGS = parse_args(sys.argv[1:])
 atlas, akey, error = loaders.atlas_or_last_good(ARGS.data, ARGS.cache)
@@ -57,8 +56,13 @@ def _step(direction: int) -> None:
     ss.day = step_change(ss.day, changes, direction) or ss.day
 
 
+def _day(direction: int) -> None:
+    ss.day = min(max(ss.day + dt.timedelta(days=direction), start), end)
+
+
 def _toggle_play() -> None:
     ss.playing = not ss.playing
+    ss.rerun_app = True  # the playback timer is set by the whole script, not the fragment
     if ss.playing and ss.day >= end:
         ss.day = start
 
@@ -68,53 +72,64 @@ def _fit(routes: bool) -> None:
     n = (ss.view or {}).get("n", 0) + 1  # nudge so that the same view can be asked twice
     if box is None:
         ss.view = {"center": ds.meta.center, "zoom": ds.meta.zoom, "n": n}
-    else:
-        center, zoom = fit_view(box, width_px=600, height_px=MAP_HEIGHT)  # narrowest map
+    else:  # the narrowest map the layout gives
+        center, zoom = fit_view(box, width_px=layout.NARROW_MAP_PX,
+                                height_px=layout.MAP_HEIGHT_PX)
         ss.view = {"center": center, "zoom": zoom, "n": n}
 
 
-with st.sidebar:
-    st.markdown(f"**{md_escape(ds.meta.name)}**")
-    st.button("⏸ Pause" if ss.playing else "▶ Play", key="play", width="stretch",
-              on_click=_toggle_play)
-    playing = ss.playing
-    speed = st.selectbox("Playback speed", list(SPEEDS), index=1, key="speed")
-    st.markdown("**Layers**")
+title, tools, pages = st.columns([6, 1, 1], vertical_alignment="center")
+title.markdown(f"**{md_escape(ds.meta.name)}**")
+with tools.popover("Layers", width="stretch"):
     show_front = st.checkbox("Frontlines", value=True, key="show_front")
     show_corr = st.checkbox("Humanitarian corridors", value=True, key="show_corr")
     show_routes = st.checkbox("Evacuation routes", value=True, key="show_routes")
+    speed = st.selectbox("Playback speed", list(SPEEDS), index=1, key="speed")
     c1, c2 = st.columns(2)
     c1.button("Fit to routes", on_click=_fit, args=(True,), disabled=not ds.routes)
     c2.button("Reset view", on_click=_fit, args=(False,))
     osm = st.checkbox("OpenStreetMap background", value=False, key="osm")
     st.caption("The OpenStreetMap background loads tiles from tile.openstreetmap.org, "
                "which sends the area you view to that provider. Off by default.")
+pages.page_link("pages/reports.py", label="Reports", icon=":material/article:")
+playing = ss.playing
 
 
 @st.fragment(run_every=SPEEDS[speed] if playing else None)
 def main_panel() -> None:
     """Date controls, map, side panel, chart and downloads: reruns alone during playback."""
+    if ss.pop("rerun_app", False):
+        st.rerun(scope="app")
     if ss.playing:
         ss.day, go_on = play_next(ss.day, end)
         if not go_on:
             ss.playing = False
             st.rerun(scope="app")
-    b1, b2, b3 = st.columns([1, 8, 1], vertical_alignment="bottom")
-    b1.button("◀ change", key="prev", help="previous date on which control changed",
-              on_click=_step, args=(-1,), disabled=step_change(ss.day, changes, -1) is None)
-    b3.button("change ▶", key="next", help="next date on which control changed",
-              on_click=_step, args=(1,), disabled=step_change(ss.day, changes, 1) is None)
-    day = b2.slider("Date", min_value=start, max_value=end, step=dt.timedelta(days=1),
-                    key="day", format="YYYY-MM-DD")
+    bar = st.container(horizontal=True, vertical_alignment="center", wrap=False, key="datebar")
+    bar.button("", icon=":material/skip_previous:", key="prev", shortcut="Shift+Left",
+               help="previous date on which control changed", on_click=_step, args=(-1,),
+               disabled=step_change(ss.day, changes, -1) is None)
+    bar.button("", icon=":material/chevron_left:", key="back", shortcut="Left",
+               help="one day earlier", on_click=_day, args=(-1,), disabled=ss.day <= start)
+    day = bar.slider("Date", min_value=start, max_value=end, step=dt.timedelta(days=1),
+                     key="day", format="YYYY-MM-DD", label_visibility="collapsed")
+    bar.button("", icon=":material/chevron_right:", key="fwd", shortcut="Right",
+               help="one day later", on_click=_day, args=(1,), disabled=ss.day >= end)
+    bar.button("", icon=":material/skip_next:", key="next", shortcut="Shift+Right",
+               help="next date on which control changed", on_click=_step, args=(1,),
+               disabled=step_change(ss.day, changes, 1) is None)
+    bar.button("Pause" if ss.playing else "Play", key="play",
+               icon=":material/pause:" if ss.playing else ":material/play_arrow:",
+               shortcut="Space", help="play or pause", on_click=_toggle_play)
     ckey = hash(tuple(sorted(counts.items())))
     toggles = mapcache.Toggles(show_front, show_corr, show_routes)
     view = ss.view or {}
-    map_col, side = st.columns([5, 2])
+    map_col, side = st.columns(list(layout.MAP_COLUMNS))
     with map_col:
         result = show_map(
             mapcache.base(akey, osm, atlas),
             mapcache.layers(akey, day, toggles, ckey, atlas, counts),
-            height=MAP_HEIGHT,
+            height=layout.MAP_HEIGHT_PX,
             returned_objects=["last_active_drawing", "last_object_clicked"],
             center=(view["center"][0] + view["n"] * 1e-9, view["center"][1])
             if view else None,

@@ -99,7 +99,7 @@ def measure(browser: Any, label: str, data: Path, seeds: Path, moves: int,
             res.add(f"app.{label}.slider_to_map_p50", statistics.median(slide), "ms")
             res.add(f"app.{label}.slider_to_map_p95", _p95(slide), "ms")
             # stepping to the next change date, as a user scrubbing through the period does
-            button = page.get_by_role("button", name="change ▶")
+            button = page.locator(".st-key-next button").first  # the next-change-date button
             step = []
             for _ in range(moves):
                 if button.is_disabled():  # the last change date

@@ -13,6 +13,7 @@ from geo import style
 from geo.model import Locality
 from layers.assets import VENDOR_URL, offline_css, offline_js
 from layers.html import esc
+from layers.keys import PageKeys
 from layers.towns import TownLayer
 
 #: Above this many localities the names are hover tooltips, not permanent labels.
@@ -24,6 +25,9 @@ LABEL_CSS = (
     ".leaflet-tooltip.locality-label:before{display:none}"
     ".route-arrow{background:none;border:0}</style>"
 )
+#: The map fills its frame, whatever height the page gives the frame (``views.layout``);
+#: Leaflet follows the frame's size (its window's resize events).
+FRAME_CSS = "<style>html,body{margin:0;height:100%}#map_div{height:100vh !important}</style>"
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "&copy; OpenStreetMap contributors"
@@ -73,7 +77,7 @@ def base_map(
     )
     m.default_js = offline_js(vendor_url)
     m.default_css = offline_css(vendor_url)
-    m.get_root().header.add_child(folium.Element(LABEL_CSS))
+    m.get_root().header.add_child(folium.Element(LABEL_CSS + FRAME_CSS))
     if osm:
         folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap").add_to(m)
     if study_area is not None and not study_area.is_empty:
@@ -110,6 +114,7 @@ def base_map(
         ).add_to(m)
     if any(loc.territory for loc in localities):
         TownLayer(localities).add_to(m)
+    PageKeys().add_to(m)
     return m
 
 

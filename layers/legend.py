@@ -65,19 +65,48 @@ def legend_html(entries: Sequence[LegendEntry]) -> str:
     return "".join(rows)
 
 
+#: The legend starts open on maps at least this wide (CSS pixels), closed on narrower ones.
+LEGEND_OPEN_MIN_PX = 800
+
+LEGEND_CSS = (
+    "<style>.map-legend{background:rgba(255,255,255,0.92);border-radius:4px;"
+    "font:12px sans-serif;line-height:17px;box-shadow:0 1px 4px rgba(0,0,0,0.3)}"
+    ".map-legend-toggle{display:block;width:100%;border:0;background:none;cursor:pointer;"
+    "font:bold 12px sans-serif;padding:5px 8px;text-align:left}"
+    ".map-legend-body{padding:0 8px 6px 8px;max-height:60vh;overflow-y:auto}"
+    ".map-legend.closed .map-legend-body{display:none}</style>"
+)
+
+
 class Legend(MacroElement):
-    """A bottom-right Leaflet control showing ``legend_html(entries)``."""
+    """A top-right Leaflet control showing ``legend_html(entries)``, folded behind a button.
+
+    It starts open when the map is at least ``LEGEND_OPEN_MIN_PX`` wide and closed on
+    narrower maps, where it would hide the places; the "Legend" button opens and closes it.
+    """
 
     _template = Template(
         """
+        {% macro header(this, kwargs) %}{{ this.css }}{% endmacro %}
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        var {{ this.get_name() }} = L.control({position: "topright"});
         {{ this.get_name() }}.onAdd = function (map) {
             var div = L.DomUtil.create("div", "map-legend");
-            div.style.cssText = "background:rgba(255,255,255,0.9);padding:6px 8px;"
-                + "font:12px sans-serif;line-height:18px;border-radius:4px";
-            div.innerHTML = {{ this.html_json }};
+            var button = L.DomUtil.create("button", "map-legend-toggle", div);
+            button.type = "button";
+            var body = L.DomUtil.create("div", "map-legend-body", div);
+            body.innerHTML = {{ this.html_json }};
+            var show = function (open) {
+                div.classList.toggle("closed", !open);
+                button.setAttribute("aria-expanded", open ? "true" : "false");
+                button.textContent = open ? "Legend \u25BE" : "Legend \u25B8";
+            };
+            show(map.getSize().x >= {{ this.open_min_px }});
+            L.DomEvent.on(button, "click", function () {
+                show(div.classList.contains("closed"));
+            });
             L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -90,6 +119,8 @@ class Legend(MacroElement):
         self._name = "Legend"
         self.entries = list(entries)
         self.html_json = script_json(legend_html(self.entries))
+        self.css = LEGEND_CSS
+        self.open_min_px = LEGEND_OPEN_MIN_PX
 
 
 def legend(factions: Sequence[Faction]) -> Legend:

@@ -80,6 +80,15 @@ def test_change_buttons_land_on_change_dates(data_dir: Path) -> None:
     assert at.slider(key="day").value == dt.date(2020, 1, 5)
 
 
+def test_day_buttons_step_one_day_within_the_period(data_dir: Path) -> None:
+    at = run_app({"date": "2020-01-09"})
+    at.button(key="fwd").click().run()
+    assert at.slider(key="day").value == END
+    assert at.button(key="fwd").disabled
+    at.button(key="back").click().run()
+    assert at.slider(key="day").value == dt.date(2020, 1, 9)
+
+
 def test_play_advances_the_date(data_dir: Path) -> None:
     at = run_app()
     at.button(key="play").click().run()

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, ElementHandle, Frame, Page, sync_playwright
+from playwright.sync_api import Browser, ElementHandle, Frame, Locator, Page, sync_playwright
 
 from tools.browser_timing import start_app
 
@@ -128,6 +128,11 @@ class App:
         box = self.iframe().bounding_box()
         assert box is not None
         self.page.mouse.click(box["x"] + pt["x"], box["y"] + pt["y"])
+
+    def button(self, key: str) -> Locator:
+        """The app's button with this Streamlit ``key`` (icon buttons have no text name)."""
+        # Streamlit keeps a hidden copy of a button with help text (to measure it)
+        return self.page.locator(f".st-key-{key} button").first
 
     def panel_text(self) -> str:
         return self.page.locator('[data-testid="stMain"]').inner_text()
