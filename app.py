@@ -14,6 +14,8 @@ from layers.view import fit_view, routes_bounds
 from views import layout, loaders, mapcache
 from views.args import parse_args
 from views.chart import area_chart
+from views.compare import compare_controls, compare_summary, span
+from views.exports import exports_panel
 from views.mapview import show_map
 from views.panel import town_panel
 from views.state import click_signature, clicked_town, parse_day, parse_town, play_next, step_change
@@ -88,6 +90,7 @@ with tools.popover("Layers", width="stretch"):
     c1, c2 = st.columns(2)
     c1.button("Fit to routes", on_click=_fit, args=(True,), disabled=not ds.routes)
     c2.button("Reset view", on_click=_fit, args=(False,))
+    compare_day = compare_controls(start, end)
     osm = st.checkbox("OpenStreetMap background", value=False, key="osm")
     st.caption("The OpenStreetMap background loads tiles from tile.openstreetmap.org, "
                "which sends the area you view to that provider. Off by default.")
@@ -124,11 +127,12 @@ def main_panel() -> None:
     ckey = hash(tuple(sorted(counts.items())))
     toggles = mapcache.Toggles(show_front, show_corr, show_routes)
     view = ss.view or {}
+    pair = span(compare_day, day)  # the compared dates, earlier first
     map_col, side = st.columns(list(layout.MAP_COLUMNS))
     with map_col:
         result = show_map(
             mapcache.base(akey, osm, atlas),
-            mapcache.layers(akey, day, toggles, ckey, atlas, counts),
+            mapcache.layers(akey, day, toggles, ckey, atlas, counts, compare=pair),
             height=layout.MAP_HEIGHT_PX,
             returned_objects=["last_active_drawing", "last_object_clicked"],
             center=(view["center"][0] + view["n"] * 1e-9, view["center"][1])
@@ -148,6 +152,8 @@ def main_panel() -> None:
             holder, since = atlas.holder(ss.town, day) if loc.territory else (None, None)
             town_panel(loc, day=day, holder=holder, since=since, history=atlas.history(ss.town),
                        excerpts=ex_by_loc.get(ss.town, ()), faction_names=fnames)
+    if pair is not None:
+        compare_summary(loaders.diff(akey, *pair, atlas))
     series = loaders.chart_series(akey, atlas)
     st.vega_lite_chart(area_chart(series, {fnames[k]: c for k, c in fcolors.items()}, day),
                        width="stretch")
@@ -161,6 +167,7 @@ def main_panel() -> None:
                        file_name=f"timeline-{ds.meta.id}.geojson",
                        mime="application/geo+json", key="dl_timeline")
     st.query_params.from_dict({"date": day.isoformat(), **({"town": ss.town} if ss.town else {})})
+    exports_panel(atlas, akey, day)
 
 
 main_panel()

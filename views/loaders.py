@@ -100,3 +100,11 @@ def chart_series(atlas_key: str, _atlas: Atlas) -> list[dict]:
     """The area chart's rows (``views.chart.chart_rows`` of ``Atlas.area_series()``), once per
     dataset."""
     return chart_rows(_atlas.area_series())
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def diff(atlas_key: str, start: dt.date, end: dt.date, _atlas: Atlas) -> dict:
+    """The ground that changed hands between two dates (``geo.diff.territory_diff``)."""
+    from geo.diff import territory_diff
+
+    return territory_diff(_atlas, start, end)

@@ -10,6 +10,7 @@ import streamlit as st
 from geo.atlas import Atlas
 from layers.base import base_map
 from layers.dated import control_layer, corridor_layer, frontline_layer, route_layer
+from layers.diff import diff_layer
 from layers.legend import legend
 from layers.towns import locality_layer, town_ids
 from views import loaders
@@ -36,8 +37,11 @@ def base(atlas_key: str, osm: bool, _atlas: Atlas) -> RenderedMap:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def layers(atlas_key: str, day: dt.date, toggles: Toggles, counts_key: int, _atlas: Atlas,
-           _counts: dict[str, int]) -> str:
+           _counts: dict[str, int], compare: tuple[dt.date, dt.date] | None = None) -> str:
     """The JavaScript of the date-dependent layers of ``day`` with these switches.
+
+    ``compare``: two dates (earlier first) whose changes of hands are drawn over the control
+    polygons (``layers.diff.diff_layer``).
 
     64 entries hold every day of the shipped dataset (56 days). The towns are drawn by the
     base map and only recoloured here (a few numbers per place), so at country scale a day
@@ -47,6 +51,8 @@ def layers(atlas_key: str, day: dt.date, toggles: Toggles, counts_key: int, _atl
     snap = loaders.snapshot(atlas_key, day, counts_key, _atlas, _counts)
     fnames = {f.id: f.name for f in ds.factions}
     groups = [control_layer(snap)]
+    if compare is not None:
+        groups.append(diff_layer(loaders.diff(atlas_key, *compare, _atlas)))
     if toggles.frontlines:
         groups.append(frontline_layer(snap, fnames))
     if toggles.corridors:
