@@ -40,7 +40,7 @@ from geo.dataset import load_dataset  # noqa: E402
 from geo.snapshot import _json_default, dumps  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / "_data"
-SECTIONS = ("setup", "snapshot", "sweep", "areas", "ingest", "app")
+SECTIONS = ("setup", "snapshot", "sweep", "areas", "ingest", "hostile", "app")
 
 
 class Results:
@@ -208,6 +208,13 @@ def bench_ingest(res: Results, quick: bool) -> None:
     ingest_bench.run(res, quick=quick)
 
 
+def bench_hostile(res: Results, quick: bool) -> None:
+    """time(2n) / time(n) of the text entry points on hostile input (benchmarks/hostile.py)."""
+    from benchmarks import hostile
+
+    hostile.run(res, quick=quick)
+
+
 def bench_app(res: Results, data: Path, quick: bool) -> None:
     """Slider-to-map latency, cold start and server memory (see benchmarks/app_bench.py)."""
     try:
@@ -256,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     print(f"# {machine()}; {dt.datetime.now().isoformat(timespec='seconds')}", file=sys.stderr)
     res = Results(a.json_out)
-    data = a.data or country_dataset()
+    # the country-scale dataset is generated only for the sections that read it
+    data = a.data or (country_dataset() if only - {"ingest", "hostile"} else ROOT / "data")
     q = a.quick
     atlas = None
     if only & {"setup", "snapshot", "sweep", "areas"}:
@@ -269,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_areas(res, atlas, 1 if q else 5)
     if "ingest" in only:
         bench_ingest(res, q)
+    if "hostile" in only:
+        bench_hostile(res, q)
     if "app" in only:
         bench_app(res, data, q)
     print()

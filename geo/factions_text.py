@@ -160,8 +160,15 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _without_overlaps(found: list[FactionMention]) -> list[FactionMention]:
+    """Longest first (then leftmost), keep what overlaps nothing kept; in text order.
+
+    The characters taken are marked in a bytearray, so a check costs the mention's length
+    (comparing with every mention kept made a text of many mentions quadratic).
+    """
+    taken = bytearray(max(m.end for m in found))
     kept: list[FactionMention] = []
     for m in sorted(found, key=lambda m: (-(m.end - m.start), m.start)):
-        if all(m.end <= k.start or m.start >= k.end for k in kept):
+        if m.end > m.start and taken.find(1, m.start, m.end) < 0:
+            taken[m.start:m.end] = b"\x01" * (m.end - m.start)
             kept.append(m)
     return sorted(kept, key=lambda m: m.start)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import os
 import pickle
 import re
@@ -94,8 +95,14 @@ FUZZY_MAX_WORDS = 3
 _CAPITAL = "A-Z\u00c0-\u00de\u0100-\u024f\u1e00-\u1eff"
 _CAPITALISED_RUN = re.compile(rf"[{_CAPITAL}][^\W_]*(?:[ -][{_CAPITAL}][^\W_]*)*")
 _WORD = re.compile(r"[^\W_]+")
-_NAME = r"[^\W\d_a-z][^\W_'’]*(?:['’][^\W_]+)?"
-_PLACE = rf"{_NAME}(?:[ -](?:(?:al|el|an|ash|as|ad|ar|at|az)-)?{_NAME})*"
+# A name is at most ``_NAME_CHARS`` letters and a place at most ``_PLACE_WORDS`` names: each try
+# of ``_CUES`` then costs a bounded time (unbounded, a long run of capitalised words with no
+# cue after it was read again from each of its words: quadratic time).
+_NAME_CHARS, _PLACE_WORDS = 48, 8
+_NAME = (rf"[^\W\d_a-z][^\W_'’]{{0,{_NAME_CHARS}}}(?:['’][^\W_]{{1,{_NAME_CHARS}}})?"
+         r"(?![^\W_])")
+_PLACE = (rf"{_NAME}(?:[ -](?:(?:al|el|an|ash|as|ad|ar|at|az)-)?{_NAME})"
+          rf"{{0,{_PLACE_WORDS - 1}}}")
 _PLACE_RE = re.compile(_PLACE)
 _CUES = re.compile(
     rf"\b(?:town|village|city|district|neighbou?rhood|suburb|area|camp|farms?|region)s?\s+of\s+"
@@ -652,6 +659,20 @@ def _fuzzy_found(text: str, runs: _Runs,
     return out
 
 
+class _Spans:
+    """Character spans, asked whether any of them overlaps a given span in O(log n)."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        self._reach = list(itertools.accumulate((e for _, e in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when a span ``(s, e)`` has ``s < end`` and ``start < e``."""
+        k = bisect.bisect_left(self._starts, end) - 1  # the spans starting before ``end``
+        return k >= 0 and self._reach[k] > start
+
+
 def candidate_places(text: str, index: MentionIndex, *,
                      mentions: Sequence[Mention] | None = None) -> list[Candidate]:
     """Place-like names after cues ("the town of X", "in X district", "X neighbourhood").
@@ -674,7 +695,7 @@ def candidate_places(text: str, index: MentionIndex, *,
     """
     if mentions is None:
         mentions = find_mentions(text, index)
-    covered = [(m.start, m.end) for m in mentions]
+    covered = _Spans([(m.start, m.end) for m in mentions])
     context: _Context | None = None
     seen: set[str] = set()
     out: list[Candidate] = []
@@ -686,7 +707,7 @@ def candidate_places(text: str, index: MentionIndex, *,
         for start, end in spans:
             name = text[start:end]
             key = normalize(name)
-            if key in seen or any(s < end and start < e for s, e in covered):
+            if key in seen or covered.overlaps(start, end):
                 continue
             if context is None:
                 context = _Context(text)
