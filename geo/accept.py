@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from geo.claims import Claim
+from geo.csvio import cell_text, shown
 from geo.dataset import COLUMNS, FILES, SLUG
 from geo.errors import ClaimError, UnknownIdError
 from geo.model import Dataset
@@ -28,11 +28,12 @@ def confidence_level(confidence: float) -> str:
 def citation(report: Report, evidence: str) -> str:
     """The ``source`` cell of an accepted claim: the report, its date and source, the sentence.
 
-    The sentence is put on one line and `` | `` (the citation separator) is defused.
+    All of it on one line as a cell holds it (``geo.csvio.cell_text``), so the dataset reads
+    back this very text; `` | `` (the citation separator) is defused in the sentence.
     """
-    flat = re.sub(r"\s+", " ", evidence).strip().replace(" | ", " / ")
-    url = f" {report.source.strip()}" if report.source.strip() else ""
-    return f"report {report.id} ({report.date.isoformat()}){url}: {flat}"
+    flat = cell_text(evidence).replace(" | ", " / ")
+    url = f" {cell_text(report.source)}" if cell_text(report.source) else ""
+    return cell_text(f"report {report.id} ({report.date.isoformat()}){url}: {flat}")
 
 
 def accept_claim(data_dir: Path | str, claim: Claim, report: Report, *, dataset: Dataset
@@ -74,7 +75,7 @@ def accept_claim(data_dir: Path | str, claim: Claim, report: Report, *, dataset:
         raise ClaimError(f"the claim's date {claim.date} is outside the dataset period "
                          f"{meta.start}..{meta.end}")
     source = citation(report, claim.evidence)
-    detail = re.sub(r"\s+", " ", claim.evidence).strip()
+    detail = cell_text(claim.evidence)
     level = confidence_level(claim.confidence)
     if claim.type == "control":
         _accept_control(root, claim, dataset, detail=detail, source=source, level=level)
@@ -100,7 +101,7 @@ def _event_detail(claim: Claim, sentence: str) -> str:
             facts.append(f"{key}={';'.join(value) if isinstance(value, list) else value}")
     if claim.detail.get("date_note"):
         facts.append(str(claim.detail["date_note"]))
-    return sentence + (f" [{', '.join(facts)}]" if facts else "")
+    return cell_text(sentence + (f" [{', '.join(facts)}]" if facts else ""))
 
 
 def _accept_control(root: Path, claim: Claim, dataset: Dataset, *, detail: str, source: str,
@@ -119,7 +120,8 @@ def _accept_control(root: Path, claim: Claim, dataset: Dataset, *, detail: str, 
     day = claim.date.isoformat()
     note = f" [{claim.detail['date_note']}]" if claim.detail.get("date_note") else ""
     rows = [{"date": day, "locality": loc, "faction": holder, "kind": "claim",
-             "confidence": level, "alt_dates": "", "detail": detail + note, "source": source}
+             "confidence": level, "alt_dates": "", "detail": cell_text(detail + note),
+             "source": source}
             for loc in claim.localities]
 
     def refuse_same_day(current: list[dict[str, str]]) -> None:
@@ -173,19 +175,25 @@ def add_locality(data_dir: Path | str, *, id: str, name: str, lat: float, lon: f
         unknown kind or placement; nothing is written.
     """
     if not SLUG.match(id):
-        raise ClaimError(f"id {id!r} is not a lower-case ASCII slug (like 'ayn-tarma')")
-    if not name.strip() or not source.strip():
+        raise ClaimError(f"id {shown(id)} is not a lower-case ASCII slug (like 'ayn-tarma')")
+    name, source, note = cell_text(name), cell_text(source), cell_text(note)
+    aliases = [cell_text(a) for a in alt_names if cell_text(a)]
+    if not name or not source:
         raise ClaimError("a new locality needs a name and a source")
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+    if any(";" in a for a in aliases):
+        raise ClaimError("an alternative name cannot contain ';' (the list separator)")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # False for NaN
         raise ClaimError(f"coordinates {lat}, {lon} are out of range (lat, lon in degrees)")
+    if not 0 < precision_m < float("inf"):
+        raise ClaimError(f"precision_m {precision_m} must be a distance in metres above 0")
     if kind not in LOCALITY_KINDS or placement not in ("published", "estimated"):
         raise ClaimError(f"kind {kind!r} / placement {placement!r} is not allowed")
-    if placement == "estimated" and not note.strip():
+    if placement == "estimated" and not note:
         note = "placed by an analyst from a report; position approximate"
-    row = {"id": id, "name": name.strip(), "alt_names": ";".join(a.strip() for a in alt_names),
+    row = {"id": id, "name": name, "alt_names": ";".join(aliases),
            "kind": kind, "lat": f"{lat:.6f}", "lon": f"{lon:.6f}",
            "precision_m": f"{precision_m:g}", "placement": placement, "territory": "0",
-           "source": _one_line(source), "note": _one_line(note)}
+           "source": source, "note": note}
 
     def refuse_taken(current: list[dict[str, str]]) -> None:
         if any(r.get("id") == id for r in current):
@@ -205,9 +213,9 @@ def add_alias(data_dir: Path | str, locality_id: str, alias: str) -> None:
     ClaimError
         For an empty alias or one with ``;`` (the list separator).
     """
-    alias = _one_line(alias)
+    alias = cell_text(alias)
     if not alias or ";" in alias:
-        raise ClaimError(f"alias {alias!r} is empty or contains ';'")
+        raise ClaimError(f"alias {shown(alias)} is empty or contains ';'")
 
     def change(rows: list[dict[str, str]]) -> list[dict[str, str]]:
         for row in rows:
@@ -217,13 +225,9 @@ def add_alias(data_dir: Path | str, locality_id: str, alias: str) -> None:
                 if normalize(alias) not in known:
                     row["alt_names"] = ";".join([*names, alias])
                 return rows
-        raise UnknownIdError(f"unknown locality id {locality_id!r}")
+        raise UnknownIdError(f"unknown locality id {shown(locality_id)}")
 
     rewrite_csv(Path(data_dir) / FILES["localities"], COLUMNS["localities"], change)
-
-
-def _one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 __all__ = ["accept_claim", "add_alias", "add_locality", "citation", "confidence_level"]

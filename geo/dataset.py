@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any
 import shapely
 from shapely.geometry import shape
 
+from geo.csvio import read_text, separator_hint, shown
+from geo.csvio import reader as csv_reader
 from geo.errors import DataError, Problem
 from geo.model import (
     CONFIDENCE_LEVELS,
@@ -58,6 +61,10 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 SIDES = ("government", "opposition", "unknown")
+#: Territory reaches at most this far from a place (metres): beyond it the metric buffer
+#: of the study area stops making sense (1e20 made GEOS fail).
+MAX_DISTANCE_M = 1_000_000
+MAX_ZOOM = 20
 OPTIONAL_FILES = ("events", "corridors", "routes")
 
 
@@ -75,14 +82,14 @@ class _Rows:
     def read(self, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
         """Yield (line number, row) for each well-formed data row of a CSV file."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = read_text(self.path)
         except UnicodeDecodeError as exc:
             self.error(0, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
             return
         except OSError as exc:
             self.error(0, f"cannot read the file: {exc.strerror}")
             return
-        reader = csv.reader(text.splitlines(keepends=True))
+        reader = csv_reader(text)
         try:
             header = next(reader)
         except StopIteration:
@@ -94,7 +101,8 @@ class _Rows:
         header = [h.strip() for h in header]
         missing = [c for c in columns if c not in header]
         if missing:
-            self.error(1, f"missing column(s) {', '.join(missing)}; expected {','.join(columns)}")
+            self.error(1, separator_hint(header, columns) or
+                       f"missing column(s) {', '.join(missing)}; expected {','.join(columns)}")
             return
         line = 1
         while True:
@@ -126,7 +134,7 @@ class _Rows:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            self.error(line, f"{col} {value!r} is not a date YYYY-MM-DD")
+            self.error(line, f"{col} {shown(value)} is not a date YYYY-MM-DD")
             return None
 
     def dates(self, line: int, row: dict[str, str], col: str) -> tuple[dt.date, ...]:
@@ -135,7 +143,7 @@ class _Rows:
             try:
                 out.append(dt.date.fromisoformat(part))
             except ValueError:
-                self.error(line, f"{col}: {part!r} is not a date YYYY-MM-DD")
+                self.error(line, f"{col}: {shown(part)} is not a date YYYY-MM-DD")
         return tuple(out)
 
     def number(self, line: int, row: dict[str, str], col: str, *, required: bool = True
@@ -146,10 +154,14 @@ class _Rows:
                 self.error(line, f"{col} is empty: a number is required")
             return None
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
-            self.error(line, f"{col} {value!r} is not a number")
+            self.error(line, f"{col} {shown(value)} is not a number")
             return None
+        if not math.isfinite(number):
+            self.error(line, f"{col} {shown(value)} is not a finite number")
+            return None
+        return number
 
     def integer(self, line: int, row: dict[str, str], col: str) -> int | None:
         value = row[col].replace(",", "").replace("_", "")
@@ -158,7 +170,7 @@ class _Rows:
         try:
             number = int(value)
         except ValueError:
-            self.error(line, f"{col} {row[col]!r} is not a whole number")
+            self.error(line, f"{col} {shown(row[col])} is not a whole number")
             return None
         if number < 0:
             self.error(line, f"{col} {number} is negative")
@@ -168,7 +180,7 @@ class _Rows:
     def choice(self, line: int, row: dict[str, str], col: str, allowed: tuple[str, ...]) -> str:
         value = row[col]
         if value not in allowed:
-            self.error(line, f"{col} {value!r} is not one of {', '.join(allowed)}")
+            self.error(line, f"{col} {shown(value)} is not one of {', '.join(allowed)}")
         return value
 
     def sourced(self, line: int, row: dict[str, str]) -> str:
@@ -181,9 +193,15 @@ def _split(cell: str) -> list[str]:
     return [p.strip() for p in cell.split(";") if p.strip()]
 
 
+def _is_number(value: object) -> bool:
+    """True for a finite JSON number (not NaN or Infinity, which Python's json accepts)."""
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
 def _read_meta(path: Path, label: str, problems: list[Problem]) -> DatasetMeta | None:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(read_text(path))
     except OSError as exc:
         problems.append(Problem(label, 0, f"cannot read the file: {exc.strerror}"))
         return None
@@ -198,7 +216,7 @@ def _read_meta(path: Path, label: str, problems: list[Problem]) -> DatasetMeta |
         return None
 
     def line_of(key: str) -> int:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
         for i, ln in enumerate(text.splitlines(), 1):
             if f'"{key}"' in ln:
                 return i
@@ -206,12 +224,12 @@ def _read_meta(path: Path, label: str, problems: list[Problem]) -> DatasetMeta |
 
     def get(key: str, conv: Callable[[Any], Any], what: str) -> Any:
         if key not in raw:
-            problems.append(Problem(label, 1, f"missing key {key!r} ({what})"))
+            problems.append(Problem(label, 1, f"missing key {shown(key)} ({what})"))
             return None
         try:
             return conv(raw[key])
         except (TypeError, ValueError):
-            problems.append(Problem(label, line_of(key), f"{key} {raw[key]!r} is not {what}"))
+            problems.append(Problem(label, line_of(key), f"{key} {shown(raw[key])} is not {what}"))
             return None
 
     start = get("start", dt.date.fromisoformat, "a date YYYY-MM-DD")
@@ -227,19 +245,25 @@ def _read_meta(path: Path, label: str, problems: list[Problem]) -> DatasetMeta |
                 problems.append(Problem(label, line_of("metric_crs"),
                                         f"metric_crs {crs} is not a projected (metric) CRS"))
         except Exception:
-            problems.append(Problem(label, line_of("metric_crs"), f"unknown CRS {crs!r}"))
+            problems.append(Problem(label, line_of("metric_crs"), f"unknown CRS {shown(crs)}"))
     max_d = get("max_distance_m", float, "a distance in metres")
-    if max_d is not None and max_d <= 0:
-        problems.append(Problem(label, line_of("max_distance_m"), "max_distance_m must be > 0"))
+    if max_d is not None and not 0 < max_d <= MAX_DISTANCE_M:  # False for NaN too
+        problems.append(Problem(label, line_of("max_distance_m"),
+                                f"max_distance_m {shown(raw['max_distance_m'])} must be a "
+                                f"distance in metres above 0 and at most {MAX_DISTANCE_M:,}"))
+        max_d = None
     map_opts = raw.get("map", {}) if isinstance(raw.get("map", {}), dict) else {}
     center = map_opts.get("center")
     if not (isinstance(center, list) and len(center) == 2
-            and all(isinstance(c, int | float) for c in center)):
-        problems.append(Problem(label, line_of("map"), "map.center must be [lat, lon]"))
+            and all(_is_number(c) for c in center)
+            and -90 <= center[0] <= 90 and -180 <= center[1] <= 180):
+        problems.append(Problem(label, line_of("map"), f"map.center {shown(center)} must be "
+                                "[lat, lon] in degrees (latitude -90..90, longitude -180..180)"))
         center = [0.0, 0.0]
     zoom = map_opts.get("zoom", 11)
-    if not isinstance(zoom, int):
-        problems.append(Problem(label, line_of("map"), "map.zoom must be a whole number"))
+    if not (isinstance(zoom, int) and not isinstance(zoom, bool) and 0 <= zoom <= MAX_ZOOM):
+        problems.append(Problem(label, line_of("map"),
+                                f"map.zoom {shown(zoom)} must be a whole number 0..{MAX_ZOOM}"))
         zoom = 11
     ident = raw.get("id")
     if not isinstance(ident, str) or not SLUG.match(ident):
@@ -257,7 +281,7 @@ def _read_meta(path: Path, label: str, problems: list[Problem]) -> DatasetMeta |
 def _read_study_area(path: Path, label: str, problems: list[Problem]
                      ) -> tuple[shapely.Geometry | None, str]:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(read_text(path))
     except OSError as exc:
         problems.append(Problem(label, 0, f"cannot read the file: {exc.strerror}"))
         return None, ""
@@ -286,6 +310,10 @@ def _read_study_area(path: Path, label: str, problems: list[Problem]
         problems.append(Problem(label, 1, "coordinates out of range: expected lon/lat degrees"))
         return None, ""
     props = features[0].get("properties") or {}
+    if not isinstance(props, dict):
+        problems.append(Problem(label, 1, f"the feature's properties {shown(props)} must be a "
+                                "JSON object (with its method or source)"))
+        return None, ""
     note = str(props.get("method", ""))
     if not props.get("source") and not note:
         problems.append(Problem(label, 1, "the study area says neither its method nor source"))
@@ -300,10 +328,10 @@ def _localities(r: _Rows, meta: DatasetMeta | None, area: Any,
     for line, row in r.read(COLUMNS["localities"]):
         ident = row["id"]
         if not SLUG.match(ident):
-            r.error(line, f"id {ident!r} is not a lower-case ASCII slug (e.g. ayn-tarma)")
+            r.error(line, f"id {shown(ident)} is not a lower-case ASCII slug (e.g. ayn-tarma)")
             continue
         if ident in seen:
-            r.error(line, f"duplicate id {ident!r} (first on line {seen[ident]})")
+            r.error(line, f"duplicate id {shown(ident)} (first on line {seen[ident]})")
             continue
         seen[ident] = line
         known[ident] = row["territory"] == "1"
@@ -313,7 +341,7 @@ def _localities(r: _Rows, meta: DatasetMeta | None, area: Any,
         placement = r.choice(line, row, "placement", PLACEMENTS)
         territory = row["territory"]
         if territory not in ("0", "1"):
-            r.error(line, f"territory {territory!r} must be 0 or 1")
+            r.error(line, f"territory {shown(territory)} must be 0 or 1")
         source = r.sourced(line, row)
         if not row["name"]:
             r.error(line, "name is empty")
@@ -346,15 +374,15 @@ def _factions(r: _Rows) -> list[Faction]:
     for line, row in r.read(COLUMNS["factions"]):
         ident = row["id"]
         if not SLUG.match(ident):
-            r.error(line, f"id {ident!r} is not a lower-case ASCII slug")
+            r.error(line, f"id {shown(ident)} is not a lower-case ASCII slug")
             continue
         if ident in seen:
-            r.error(line, f"duplicate id {ident!r} (first on line {seen[ident]})")
+            r.error(line, f"duplicate id {shown(ident)} (first on line {seen[ident]})")
             continue
         seen[ident] = line
         color = row["color"].lower()
         if not COLOR.match(color):
-            r.error(line, f"color {row['color']!r} is not #rrggbb")
+            r.error(line, f"color {shown(row['color'])} is not #rrggbb")
             color = "#808080"  # keep the id known so that other files are checked against it
         side = r.choice(line, row, "side", SIDES)
         out.append(Faction(ident, row["name"] or ident, side, color,
@@ -371,13 +399,13 @@ def _control(r: _Rows, locs: dict[str, bool], facs: set[str],
         loc, fac = row["locality"], row["faction"]
         ok = day is not None
         if loc not in locs:
-            r.error(line, f"unknown locality id {loc!r}")
+            r.error(line, f"unknown locality id {shown(loc)}")
             ok = False
         elif not locs[loc]:
-            r.error(line, f"locality {loc!r} has territory=0: it cannot be held")
+            r.error(line, f"locality {shown(loc)} has territory=0: it cannot be held")
             ok = False
         if fac not in facs:
-            r.error(line, f"unknown faction id {fac!r}")
+            r.error(line, f"unknown faction id {shown(fac)}")
             ok = False
         kind = r.choice(line, row, "kind", CONTROL_KINDS)
         conf = r.choice(line, row, "confidence", CONFIDENCE_LEVELS)
@@ -451,7 +479,7 @@ def _corridors(r: _Rows, locs: dict[str, bool]) -> list[Corridor]:
     for line, row in r.read(COLUMNS["corridors"]):
         ident = row["id"]
         if ident in seen or not SLUG.match(ident):
-            r.error(line, f"corridor id {ident!r} is duplicate or not a slug")
+            r.error(line, f"corridor id {shown(ident)} is duplicate or not a slug")
             continue
         seen.add(ident)
         path = _path(r, line, row, locs)
@@ -459,7 +487,7 @@ def _corridors(r: _Rows, locs: dict[str, bool]) -> list[Corridor]:
         closed = r.date(line, row, "closed", required=False)
         hours = row["hours"] or None
         if hours and not HOURS.match(hours):
-            r.error(line, f"hours {hours!r} is not HH:MM-HH:MM")
+            r.error(line, f"hours {shown(hours)} is not HH:MM-HH:MM")
         suspended = r.dates(line, row, "suspended")
         source = r.sourced(line, row)
         if path is None or opened is None:
@@ -478,7 +506,7 @@ def _routes(r: _Rows, locs: dict[str, bool]) -> list[Route]:
     for line, row in r.read(COLUMNS["routes"]):
         ident = row["id"]
         if ident in seen or not SLUG.match(ident):
-            r.error(line, f"route id {ident!r} is duplicate or not a slug")
+            r.error(line, f"route id {shown(ident)} is duplicate or not a slug")
             continue
         seen.add(ident)
         path = _path(r, line, row, locs)
@@ -491,7 +519,7 @@ def _routes(r: _Rows, locs: dict[str, bool]) -> list[Route]:
         source = r.sourced(line, row)
         for col in ("origin", "destination"):
             if row[col] not in locs:
-                r.error(line, f"{col} {row[col]!r} is not a locality id")
+                r.error(line, f"{col} {shown(row[col])} is not a locality id")
                 path = None
         if low is not None and high is not None and high < low:
             r.error(line, f"people_high {high} is below people_low {low}")

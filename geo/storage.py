@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import csv
-import io
 import itertools
 import os
 import pickle
@@ -16,6 +15,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from geo import csvio
 from geo.errors import WriteError
 
 LOCK_TIMEOUT_S = 30.0
@@ -131,6 +131,9 @@ def locked(path: Path | str, *, timeout: float = LOCK_TIMEOUT_S) -> Iterator[Non
 def read_csv_rows(path: Path | str, header: Sequence[str]) -> list[dict[str, str]]:
     """Read a CSV file's data rows as dicts (an empty list when the file does not exist).
 
+    The file is read as ``geo.dataset`` reads it (``geo.csvio``: a byte-order mark dropped,
+    records split on ``\n``/``\r`` only), so a rewrite keeps every row as validation sees it.
+
     Raises
     ------
     WriteError
@@ -139,24 +142,20 @@ def read_csv_rows(path: Path | str, header: Sequence[str]) -> list[dict[str, str
     target = Path(path)
     if not target.exists():
         return []
-    text = target.read_text(encoding="utf-8")
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in header if c not in (reader.fieldnames or [])]
+    rows = csvio.reader(csvio.read_text(target))
+    columns = [c.strip() for c in next(rows, [])]
+    missing = [c for c in header if c not in columns]
     if missing:
-        raise WriteError(f"{target}: missing column(s) {', '.join(missing)}; not written")
-    return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader
-            if any((v or "").strip() for v in row.values() if isinstance(v, str))]
+        why = (csvio.separator_hint(columns, header)
+               or f"missing column(s) {', '.join(missing)}")
+        raise WriteError(f"{target}: {why}; not written")
+    return [dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=False))
+            for cells in rows if any(c.strip() for c in cells)]
 
 
 def render_csv(header: Sequence[str], rows: Sequence[dict[str, str]]) -> str:
-    """The CSV text (``\\n`` line ends, minimal quoting) of a header and rows."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(header), lineterminator="\n",
-                            extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: row.get(k, "") for k in header})
-    return out.getvalue()
+    """The CSV text of a header and rows (``geo.csvio.render``)."""
+    return csvio.render(header, rows)
 
 
 def append_csv_row(path: Path | str, header: Sequence[str], row: dict[str, str], *,
@@ -238,6 +237,4 @@ def _read_table(target: Path, header: Sequence[str]) -> tuple[list[str], list[di
 def _header_of(path: Path) -> list[str]:
     if not path.exists():
         return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        first = next(csv.reader(handle), [])
-    return [c.strip() for c in first]
+    return [c.strip() for c in next(csvio.reader(csvio.read_text(path)), [])]

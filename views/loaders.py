@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,11 @@ import streamlit as st
 
 from geo.atlas import Atlas
 from geo.atlas_cache import load_atlas_cached
-from geo.errors import DataError
+from geo.csvio import shown
+from geo.errors import DataError, Problem
 from views.chart import chart_rows
+
+_log = logging.getLogger(__name__)
 
 
 def dir_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
@@ -51,15 +55,24 @@ def atlas_or_last_good(data_dir: Path, cache_dir: Path | None = None
     -------
     (Atlas or None, str, DataError or None)
         The atlas to show (None if the data never loaded), a key naming that atlas for the
-        other caches, and the error when the current files are invalid.
+        other caches, and the error when the current files are invalid. Any exception while
+        loading (not only the problems validation knows of) falls back the same way, with
+        one problem naming it; its traceback goes to the server's log.
     """
-    stamp = dir_stamp(data_dir)
-    key = f"{data_dir.resolve()}|{hash(stamp)}"
     good = _last_good(str(data_dir.resolve()))
+    key = good.get("key", "")
     try:
+        stamp = dir_stamp(data_dir)
+        key = f"{data_dir.resolve()}|{hash(stamp)}"
         atlas = _atlas(str(data_dir.resolve()), stamp,
                        None if cache_dir is None else str(cache_dir))
     except DataError as err:
+        return good.get("atlas"), good.get("key", key), err
+    except Exception as exc:  # any other failure: the same fallback, a message, the log
+        _log.exception("loading the dataset %s failed", data_dir)
+        err = DataError(Problem(str(data_dir), 0, "the dataset could not be loaded "
+                                f"({type(exc).__name__}: {shown(str(exc))}); the server "
+                                "log has the details"))
         return good.get("atlas"), good.get("key", key), err
     good.update(atlas=atlas, key=key)
     return atlas, key, None
