@@ -57,6 +57,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                "people_low", "people_high", "buses", "precision", "detail", "source"),
 }
 
+#: Columns a file may have besides ``COLUMNS`` (empty cells where they are missing).
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"localities": ("label_rank",)}
+
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
@@ -360,12 +363,24 @@ def _localities(r: _Rows, meta: DatasetMeta | None, area: Any,
                 r.error(line, f"territory locality {ident} at lat={lat}, lon={lon} lies "
                               f"outside the study area{hint}")
                 continue
+        rank = _label_rank(r, line, row.get(OPTIONAL_COLUMNS["localities"][0], ""))
         out.append(Locality(
             id=ident, name=row["name"], alt_names=tuple(_split(row["alt_names"])),
             kind=row["kind"], lat=lat, lon=lon, precision_m=prec, placement=placement,
             territory=territory == "1", source=source, note=row["note"], line=line,
+            label_rank=rank,
         ))
     return out
+
+
+def _label_rank(r: _Rows, line: int, text: str) -> int | None:
+    """The optional ``label_rank`` cell: a whole number from 1 (shown first), or None."""
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        r.error(line, f"label_rank {text[:20]!r} must be a whole number from 1 (shown first)")
+        return None
+    return int(text)
 
 
 def _factions(r: _Rows) -> list[Faction]:

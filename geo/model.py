@@ -11,6 +11,11 @@ from shapely.geometry.base import BaseGeometry
 CONFIDENCE_LEVELS = ("high", "medium", "low")
 CONTROL_KINDS = ("initial", "capture", "reversal", "handover", "declaration", "claim")
 PLACEMENTS = ("published", "estimated")
+#: Map label priority of each locality kind (1 is shown first when labels collide);
+#: a locality's ``label_rank`` overrides it, unknown kinds come last.
+KIND_LABEL_RANK = {"city": 1, "town": 2, "district": 3, "village": 4, "camp": 5, "site": 6,
+                   "shelter": 7, "waypoint": 8}
+LAST_LABEL_RANK = 9
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,7 @@ class Locality:
     ``territory`` is true for places that take part in the control tessellation; far places
     (route destinations, road waypoints) have it false and are shown but never tessellated.
     ``precision_m`` is the radius, in metres, within which the true position is believed to lie.
+    ``label_rank`` is the data's own label priority (1 first), None to use the kind's.
     """
 
     id: str
@@ -34,6 +40,14 @@ class Locality:
     source: str
     note: str = ""
     line: int = 0
+    label_rank: int | None = None
+
+    @property
+    def label_priority(self) -> int:
+        """Label priority on the map, 1 first: ``label_rank``, else from the kind."""
+        if self.label_rank is not None:
+            return self.label_rank
+        return KIND_LABEL_RANK.get(self.kind, LAST_LABEL_RANK)
 
 
 @dataclass(frozen=True)

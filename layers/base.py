@@ -14,6 +14,7 @@ from geo.model import Locality
 from layers.assets import VENDOR_URL, offline_css, offline_js
 from layers.html import esc
 from layers.keys import PageKeys
+from layers.labels import LabelDeclutter
 from layers.towns import TownLayer
 
 #: Above this many localities the names are hover tooltips, not permanent labels.
@@ -56,8 +57,9 @@ def base_map(
         The territory ones are drawn as the clickable town circles that each date
         recolours (``layers.towns.TownLayer``, the name heads their tooltip). Up to
         ``MAX_PERMANENT_LABELS`` places, every one also gets a small grey dot with its name
-        as a permanent label; beyond, only the far (non-territory) places do, with the name
-        as a hover tooltip.
+        as a permanent label, and names that would overlap are hidden, the least important
+        first (``layers.labels.LabelDeclutter``); beyond, only the far (non-territory)
+        places do, with the name as a hover tooltip.
     osm : bool
         Add the OpenStreetMap tile layer (sends the viewed area to the tile provider).
     vendor_url : str
@@ -99,7 +101,7 @@ def base_map(
     # under the circle would only cost drawing time; far places keep theirs
     named = localities if permanent else [loc for loc in localities if not loc.territory]
     if named:
-        folium.GeoJson(
+        names = folium.GeoJson(
             names_geojson(named),
             name="Names",
             marker=folium.CircleMarker(radius=2, weight=0, fill=True, fill_opacity=0.8),
@@ -112,6 +114,8 @@ def base_map(
             ),
             interactive=False,
         ).add_to(m)
+        if permanent:
+            LabelDeclutter(names).add_to(m)
     if any(loc.territory for loc in localities):
         TownLayer(localities).add_to(m)
     PageKeys().add_to(m)
@@ -119,15 +123,22 @@ def base_map(
 
 
 def names_geojson(localities: Sequence[Locality]) -> dict:
-    """Point features with an escaped ``label`` (the locality name) for the name layer."""
+    """Point features for the name layer, most important first (``Locality.label_priority``).
+
+    Each has the locality ``id``, its escaped ``label`` (the name as HTML) and its ``rank``;
+    places of the same rank keep the dataset's order. ``LabelDeclutter`` hides names in the
+    reverse of this order when they collide.
+    """
+    ranked = sorted(localities, key=lambda loc: loc.label_priority)  # stable: file order
     return {
         "type": "FeatureCollection",
         "features": [
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [loc.lon, loc.lat]},
-                "properties": {"id": loc.id, "label": esc(loc.name)},  # escaped HTML
+                "properties": {"id": loc.id, "label": esc(loc.name),  # escaped HTML
+                               "rank": loc.label_priority},
             }
-            for loc in localities
+            for loc in ranked
         ],
     }
