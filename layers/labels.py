@@ -1,6 +1,4 @@
-"""Place names that never overlap: at each zoom, a name that would collide with a more
-important one moves to the other side of its point or is hidden (its town keeps the name in
-its tooltip)."""
+"""Place names that never overlap: at each zoom the less important move aside or hide."""
 
 from __future__ import annotations
 
