@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from geo.model import ControlChange, Locality
-from views.text import highlight, md_escape
+from views.text import highlight, md_escape, source_link
 
 
 def history_rows(
@@ -60,7 +60,8 @@ def town_panel(
         st.markdown(f"**Report excerpts** ({len(excerpts)})")
         for ex in sorted(excerpts, key=lambda e: e.date, reverse=True):
             with st.container(border=True):
-                st.caption(f"{md_escape(ex.date)} · {md_escape(ex.source or ex.report_id)}")
+                origin = source_link(ex.source) if ex.source else md_escape(ex.report_id)
+                st.caption(f"{md_escape(ex.date)} · {origin}")
                 st.markdown(highlight(ex.sentence, ex.start, ex.end))
     rows = history_rows(history, faction_names)
     if rows:

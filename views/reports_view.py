@@ -25,7 +25,7 @@ from geo.mentions import MentionIndex
 from geo.model import Dataset
 from geo.reports import Report
 from views.loaders import dir_stamp
-from views.text import md_escape
+from views.text import md_escape, source_link
 from views.uploads import MAX_UPLOAD_MB, accept_upload, safe_filename
 
 DECISIONS = "report_decisions"  # session key: claim key -> {"status", "message", "rows"}
@@ -282,7 +282,7 @@ def render_report_text(item: IngestedReport) -> None:
     r = item.report
     st.markdown(f"#### {md_escape(r.title or r.id)}")
     st.caption(f"{r.date.isoformat()} (date from {md_escape(r.date_origin)}) · "
-               f"{md_escape(r.source or 'no source given')} · {md_escape(Path(r.path).name)}")
+               f"{source_link(r.source)} · {md_escape(Path(r.path).name)}")
     st.caption(f":{PLACE_COLOR}-background[places] and :{FACTION_COLOR}-background[factions] "
                "are highlighted")
     with st.container(border=True, height=560 if len(r.text) > LONG_TEXT_CHARS else "content"):

@@ -3,19 +3,48 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote, urlsplit
 
 # CommonMark lets every ASCII punctuation character be backslash-escaped.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&\"'=^/%@,;?])")
+#: Where GitHub-flavoured markdown's autolink literals start (remark-gfm turns them into links
+#: in text nodes, after backslash escapes are resolved): "http://", "https://", "www." and the
+#: "@" of an e-mail address. A WORD JOINER (U+2060, invisible, not a word character) is put
+#: inside each, which none of those patterns accepts.
+_AUTOLINK = re.compile(r"(?i)(?<=https:)(?=//)|(?<=http:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+WORD_JOINER = "\u2060"
+SAFE_SCHEMES = ("http", "https")
 
 
 def md_escape(text: object) -> str:
     """``text`` with every markdown-significant character escaped, newlines flattened.
 
     The result renders literally in ``st.markdown`` (without ``unsafe_allow_html``): no
-    links, images, emphasis, directives, HTML or LaTeX can come from the text.
+    links, images, emphasis, directives, HTML or LaTeX can come from the text. URLs, "www."
+    names and e-mail addresses show as text: an invisible word joiner keeps markdown from
+    making them links (``source_link`` makes the one link a report may have).
     """
     flat = " ".join(str("" if text is None else text).split())
-    return _MD_SPECIAL.sub(r"\\\1", flat)
+    return _MD_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, flat))
+
+
+def source_link(url: str, *, fallback: str = "no source given") -> str:
+    """Markdown of a report's ``source:``: a link when it is an ``http(s)`` URL with a host,
+    else the text itself (escaped, no link). The label is the URL as written, escaped; the
+    target is percent-encoded so that no character of it can end the link early."""
+    text = " ".join(str(url or "").split())
+    if not text:
+        return md_escape(fallback)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return md_escape(text)
+    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.netloc or " " in text:
+        return md_escape(text)
+    target = quote(text, safe=":/?#@!$&'*+,;=%~[]")
+    target = target.replace("(", "%28").replace(")", "%29").replace("'", "%27")
+    label = _MD_SPECIAL.sub(r"\\\1", text)  # no autolink is made inside a link
+    return f"[{label}]({target})"
 
 
 def highlight(sentence: str, start: int, end: int) -> str:
