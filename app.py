@@ -11,11 +11,10 @@ import streamlit as st
 from geo.snapshot import dumps
 from layers.assets import vendor_assets
 from layers.view import fit_view, routes_bounds
-from views import layout, loaders, mapcache
+from views import layout, loaders, mapcache, prefetch
 from views.args import parse_args
 from views.chart import area_chart
 from views.compare import compare_controls, compare_summary, span
-from views.exports import exports_panel
 from views.mapview import show_map
 from views.panel import town_panel
 from views.state import click_signature, clicked_town, parse_day, parse_town, play_next, step_change
@@ -139,6 +138,10 @@ def main_panel() -> None:
             if view else None,
             zoom=view.get("zoom"),
         )
+    # the dates a user is likely to open next are drawn in the background, into the cache
+    prefetch.draw_ahead(lambda d: mapcache.layers(akey, d, toggles, ckey, atlas, counts,
+                                                  compare=span(compare_day, d)),
+                        prefetch.ahead(day, start, end, changes))
     sig = click_signature(result)
     if sig != ss.seen_click:
         ss.seen_click = sig
@@ -167,6 +170,8 @@ def main_panel() -> None:
                        file_name=f"timeline-{ds.meta.id}.geojson",
                        mime="application/geo+json", key="dl_timeline")
     st.query_params.from_dict({"date": day.isoformat(), **({"town": ss.town} if ss.town else {})})
+    from views.exports import exports_panel  # after the map: Pillow is not needed before
+
     exports_panel(atlas, akey, day)
 
 
