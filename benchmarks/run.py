@@ -40,7 +40,7 @@ from geo.dataset import load_dataset  # noqa: E402
 from geo.snapshot import _json_default, dumps  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / "_data"
-SECTIONS = ("setup", "snapshot", "sweep", "areas", "ingest", "hostile", "app")
+SECTIONS = ("setup", "snapshot", "sweep", "areas", "exports", "ingest", "hostile", "app")
 
 
 class Results:
@@ -198,6 +198,13 @@ def bench_areas(res: Results, atlas: Atlas, repeat: int) -> None:
     res.add(f"area_series.{len(atlas.timeline.days())}_days", statistics.median(t), "ms")
 
 
+def bench_exports(res: Results, atlas: Atlas, quick: bool) -> None:
+    """Diff of two dates, pictures, GIF and GeoPackage (see benchmarks/exports_bench.py)."""
+    from benchmarks import exports_bench
+
+    exports_bench.run(res, atlas, Atlas.build(load_dataset(ROOT / "data")), quick=quick)
+
+
 def bench_ingest(res: Results, quick: bool) -> None:
     """Ingestion throughput against flashtext (see benchmarks/ingest_bench.py)."""
     try:
@@ -267,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     data = a.data or (country_dataset() if only - {"ingest", "hostile"} else ROOT / "data")
     q = a.quick
     atlas = None
-    if only & {"setup", "snapshot", "sweep", "areas"}:
+    if only & {"setup", "snapshot", "sweep", "areas", "exports"}:
         atlas = bench_setup(res, data, 1 if q else 3)
     if "snapshot" in only and atlas:
         bench_snapshot(res, atlas, 20 if q else 201, 10 if q else 8)
@@ -275,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_sweep(res, atlas, 200 if q else None)
     if "areas" in only and atlas:
         bench_areas(res, atlas, 1 if q else 5)
+    if "exports" in only and atlas:
+        bench_exports(res, atlas, q)
     if "ingest" in only:
         bench_ingest(res, q)
     if "hostile" in only:

@@ -73,3 +73,30 @@ def test_snapshot_step_prints_json_lines_and_a_table(tiny: Path, capsys) -> None
     table = res.table()
     assert "snapshot.median" in table and "x better" in table.splitlines()[0]
     assert not res.notes  # the naive baseline agrees on the areas, the text with json.dumps
+
+
+def test_exports_step_prints_its_figures(tiny: Path, capsys) -> None:
+    from benchmarks import exports_bench
+
+    res = run.Results()
+    atlas = Atlas.build(load_dataset(tiny))
+    exports_bench.run(res, atlas, atlas, quick=True)
+    rows = {r["name"]: r for r in res.rows}
+    assert rows["diff.country_two_dates_median"]["baseline"] > 0
+    assert {"picture.country.frame_800x600_median", "gpkg.shipped_whole_timeline",
+            "animate.shipped_gif_size"} <= set(rows)
+    assert all(r["value"] > 0 for r in res.rows)
+
+
+def test_naive_diff_agrees_with_the_diff(tiny: Path) -> None:
+    from benchmarks.exports_bench import naive_diff
+    from geo.diff import territory_diff
+
+    atlas = Atlas.build(load_dataset(tiny))
+    a, b = atlas.timeline.start, atlas.timeline.end
+    fast = {(f["properties"]["faction"], f["properties"]["from_faction"]):
+            f["properties"]["area_km2"] for f in territory_diff(atlas, a, b)["features"]}
+    slow = {k: v for k, v in naive_diff(atlas, a, b).items() if v > 1e-3}
+    assert fast.keys() == slow.keys()
+    for k, v in fast.items():
+        assert v == pytest.approx(slow[k], rel=0.01, abs=0.01), k

@@ -164,16 +164,17 @@ def free_port() -> int:
 
 
 def start_app(log: IO[bytes] | int, *, data: Path | None = None, seeds: Path | None = None,
-              timeout_s: float = 120) -> tuple[subprocess.Popen[bytes], str]:
+              timeout_s: float = 120, script: str = "app.py"
+              ) -> tuple[subprocess.Popen[bytes], str]:
     """Start ``streamlit run app.py`` on 127.0.0.1 as the README does; (process, base URL).
 
-    ``data``/``seeds`` are passed after ``--`` when given. Waits for the health endpoint;
-    the caller terminates the process.
+    ``data``/``seeds`` are passed after ``--`` when given; ``script`` runs another script
+    (benchmark baselines). Waits for the health endpoint; the caller terminates the process.
     """
     port = free_port()
     extra = [*(["--data", str(data)] if data else []), *(["--seeds", str(seeds)] if seeds else [])]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          *(["--", *extra] if extra else [])],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
