@@ -13,6 +13,7 @@ from layers.assets import vendor_assets
 from layers.view import fit_view, routes_bounds
 from views import layout, loaders, mapcache, prefetch
 from views.args import parse_args
+from views.changes_view import changes_panel
 from views.chart import area_chart
 from views.compare import compare_controls, compare_summary, span
 from views.mapview import show_map
@@ -22,6 +23,7 @@ from views.text import md_escape
 
 ROOT = Path(__file__).resolve().parent
 SPEEDS = {"slow (1 day/s)": 1.0, "normal (2 days/s)": 0.5, "fast (4 days/s)": 0.25}
+SHOW_ZOOM = 13  # the zoom at which the map shows a place picked in "what changed"
 
 layout.page_config()
 layout.page_style()
@@ -77,6 +79,13 @@ def _fit(routes: bool) -> None:
         center, zoom = fit_view(box, width_px=layout.NARROW_MAP_PX,
                                 height_px=layout.MAP_HEIGHT_PX)
         ss.view = {"center": center, "zoom": zoom, "n": n}
+
+
+def _show(place: str) -> None:
+    loc = ds.locality(place)
+    n = (ss.view or {}).get("n", 0) + 1
+    ss.view = {"center": (loc.lat, loc.lon), "zoom": max(ds.meta.zoom, SHOW_ZOOM), "n": n}
+    ss.town = place
 
 
 title, tools, pages = st.columns([6, 1, 1], vertical_alignment="center")
@@ -157,10 +166,14 @@ def main_panel() -> None:
                        excerpts=ex_by_loc.get(ss.town, ()), faction_names=fnames)
     if pair is not None:
         compare_summary(loaders.diff(akey, *pair, atlas))
+    chart_col, list_col = st.columns([3, 2])
+    with list_col:
+        changes_panel(loaders.change_log(akey, atlas), day, step_change(day, changes, -1),
+                      on_pick=_show)
     series = loaders.chart_series(akey, atlas)
-    st.vega_lite_chart(area_chart(series, {fnames[k]: c for k, c in fcolors.items()}, day),
-                       width="stretch")
-    d1, d2 = st.columns(2)
+    chart_col.vega_lite_chart(
+        area_chart(series, {fnames[k]: c for k, c in fcolors.items()}, day), width="stretch")
+    d1, d2 = chart_col.columns(2)
     d1.download_button("Download snapshot GeoJSON", on_click="ignore",
                        data=lambda: dumps(loaders.snapshot(akey, day, ckey, atlas, counts)),
                        file_name=f"snapshot-{day.isoformat()}.geojson",

@@ -12,6 +12,7 @@ import streamlit as st
 
 from geo.atlas import Atlas
 from geo.atlas_cache import load_atlas_cached
+from geo.changes import ChangeLog
 from geo.csvio import shown
 from geo.errors import DataError, Problem
 from views.chart import chart_rows
@@ -106,6 +107,12 @@ def snapshot(atlas_key: str, day: dt.date, counts_key: int, _atlas: Atlas,
     snapshot holds several MB.
     """
     return _atlas.snapshot(day, excerpt_counts=_counts)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def change_log(atlas_key: str, _atlas: Atlas) -> ChangeLog:
+    """The dataset's "what changed" log (``geo.changes.ChangeLog``), once per dataset."""
+    return ChangeLog.build(_atlas.dataset, _atlas.timeline)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
