@@ -11,7 +11,7 @@ import streamlit as st
 
 from geo.changes import Change, ChangeList, ChangeLog
 from geo.citations import Citation
-from views.text import md_escape
+from views.text import link_markdown, md_escape
 
 #: At most this many entries are shown (the rest are counted): bounded work per rerun.
 SHOWN = 12
@@ -50,12 +50,8 @@ def citation_label(c: Citation) -> str:
 
 def sources_markdown(sources: tuple[Citation, ...]) -> str:
     """Markdown of the sources: escaped labels, linked only where the address passed the
-    scheme check (``geo.citations.safe_url``); a report's sentence is never linked."""
-    parts = []
-    for c in sources:
-        label = md_escape(citation_label(c))
-        parts.append(f"[{label}](<{c.url}>)" if c.url else label)
-    return " · ".join(parts)
+    scheme check (``views.text.link_markdown``); a report's sentence is never linked."""
+    return " · ".join(link_markdown(citation_label(c), c.url) for c in sources)
 
 
 def entry_markdown(change: Change) -> str:

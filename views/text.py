@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
+
+from geo.citations import safe_url
 
 # CommonMark lets every ASCII punctuation character be backslash-escaped.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&\"'=^/%@,;?])")
@@ -13,7 +15,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&\"'=^/%@,;?])")
 #: inside each, which none of those patterns accepts.
 _AUTOLINK = re.compile(r"(?i)(?<=https:)(?=//)|(?<=http:)(?=//)|(?<=www)(?=\.)|(?<=@)")
 WORD_JOINER = "\u2060"
-SAFE_SCHEMES = ("http", "https")
 
 
 def md_escape(text: object) -> str:
@@ -28,23 +29,26 @@ def md_escape(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, flat))
 
 
+def link_markdown(label: str, url: str | None) -> str:
+    """Markdown of ``label`` linked to ``url`` when ``geo.citations.safe_url`` accepts it (an
+    ``http(s)`` URL with a host), else the label as text; both escaped. The target is
+    percent-encoded so that no character of it can end the link early."""
+    if url is None or safe_url(url) is None:
+        return md_escape(label)
+    target = quote(url, safe=":/?#@!$&'*+,;=%~[]")
+    target = target.replace("(", "%28").replace(")", "%29").replace("'", "%27")
+    text = _MD_SPECIAL.sub(r"\\\1", label)  # no autolink is made inside a link
+    return f"[{text}]({target})"
+
+
 def source_link(url: str, *, fallback: str = "no source given") -> str:
     """Markdown of a report's ``source:``: a link when it is an ``http(s)`` URL with a host,
-    else the text itself (escaped, no link). The label is the URL as written, escaped; the
-    target is percent-encoded so that no character of it can end the link early."""
+    else the text itself (escaped, no link). The label is the URL as written
+    (:func:`link_markdown`)."""
     text = " ".join(str(url or "").split())
     if not text:
         return md_escape(fallback)
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return md_escape(text)
-    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.netloc or " " in text:
-        return md_escape(text)
-    target = quote(text, safe=":/?#@!$&'*+,;=%~[]")
-    target = target.replace("(", "%28").replace(")", "%29").replace("'", "%27")
-    label = _MD_SPECIAL.sub(r"\\\1", text)  # no autolink is made inside a link
-    return f"[{label}]({target})"
+    return link_markdown(text, text)
 
 
 def highlight(sentence: str, start: int, end: int) -> str:

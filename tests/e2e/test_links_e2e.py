@@ -17,9 +17,11 @@ NO_SOURCE = "date 2018-03-11\nsource: javascript:alert(1)\nRebels in Douma met w
 
 
 def outside_links(page: Page) -> list[list[str]]:
-    """(text, href) of every link of the page's main area that leaves the app."""
+    """(text, href) of every link of the page's main area that leaves the app, but the
+    dataset's sources cited in "what changed" (``tests/e2e/test_changes.py``)."""
     return page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMain] a[href]')]
         .filter(a => new URL(a.href).host !== location.host)
+        .filter(a => !a.closest('[class*="st-key-change-"]'))
         .map(a => [a.textContent.replace(/\\u2060/g, ''), a.href])""")
 
 
