@@ -1,5 +1,4 @@
-"""What changed between two dates: control changes, events, corridors opening or closing,
-evacuations starting; each with its confidence and sources."""
+"""What changed between two dates: control, events, corridors, evacuations, with sources."""
 
 from __future__ import annotations
 
