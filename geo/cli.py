@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import errno
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from geo.errors import DataError, DateOutOfRange, GeoError
+from geo.errors import DataError, DateOutOfRange, GeoError, Problem
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -27,10 +30,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _date(text: str) -> dt.date:
+    from geo.isodate import parse_date
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+        return parse_date(text)
+    except ValueError as exc:  # not YYYY-MM-DD, or a day that does not exist
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _jobs(text: str) -> int:
@@ -44,6 +49,8 @@ def _jobs(text: str) -> int:
 
 
 def _parser() -> _Parser:
+    from geo.cli_exports import _output
+
     p = _Parser(prog="python -m geo", description="Time-aware conflict map: core commands.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -56,7 +63,8 @@ def _parser() -> _Parser:
     data_opt(s)
     s.add_argument("--seeds", type=Path, default=None,
                    help="reports folder for excerpt counts (default: seeds/ beside the data)")
-    s.add_argument("-o", "--output", type=Path, default=None, help="file (default: stdout)")
+    s.add_argument("-o", "--output", type=_output, default=None,
+                   help="file (default: standard output; '-': standard output)")
     s.add_argument("--cache-dir", type=Path, default=None,
                    help="where built datasets are kept for a fast next start "
                         "(default: $XDG_CACHE_HOME/conflict-map or ~/.cache/conflict-map)")
@@ -77,6 +85,9 @@ def _parser() -> _Parser:
     i.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                    help="ingest in N worker processes, each taking batches of 64 files "
                         "(default 1; 0: one per CPU); the output is the same as with 1")
+    i.add_argument("--strict", action="store_true",
+                   help="stop at the first broken report (default: list it on standard "
+                        "error, skip it, ingest the others, exit with status 1)")
 
     v = sub.add_parser("validate", help="check a dataset; one file:line: message per problem")
     data_opt(v)
@@ -101,43 +112,42 @@ def _load(data: Path, cache_dir: Path | None = None):
 
 def _cmd_snapshot(args: argparse.Namespace, out: TextIO) -> int:
     from geo.atlas_cache import default_cache_dir
+    from geo.cli_exports import _check_output, _write
     from geo.excerpts import excerpt_counts
     from geo.snapshot import dumps
 
+    if args.output is not None:
+        _check_output(args.output)  # before any work
     atlas = _load(args.data, None if args.no_cache else args.cache_dir or default_cache_dir())
     seeds = args.seeds if args.seeds is not None else default_seeds(args.data)
     if args.seeds is not None and not seeds.is_dir():
         raise _UsageError(f"no such reports folder: {seeds}")
     counts = excerpt_counts(seeds, atlas.dataset) if seeds.is_dir() else {}
     text = dumps(atlas.snapshot(args.date, excerpt_counts=counts))
-    if args.output is None:
-        out.write(text)
-    else:
-        from geo.storage import atomic_write_text
-
-        if not args.output.parent.is_dir():
-            raise _UsageError(f"no such directory for the output: {args.output.parent}")
-        atomic_write_text(args.output, text)
+    _write(args.output, text.encode("utf-8"), out)
     return EXIT_OK
 
 
 def _cmd_geocode(args: argparse.Namespace, out: TextIO) -> int:
+    from geo.atlas_cache import default_cache_dir
     from geo.dataset import load_dataset
     from geo.gazetteer import default_gazetteer
 
     if not args.data.is_dir():
         raise _UsageError(f"no such dataset directory: {args.data}")
-    gaz = default_gazetteer(load_dataset(args.data), online=args.online)
+    gaz = default_gazetteer(load_dataset(args.data), online=args.online,
+                            cache_dir=default_cache_dir())
     missing = []
     for name in args.names:
         match = gaz.geocode(name)
         if match is None:
             missing.append(name)
             rec = {"query": name, "id": None, "name": None, "lat": None, "lon": None,
-                   "source": None}
-        else:
+                   "source": None, "match": None, "score": None}
+        else:  # "match" says how the name matched (exact, key, fuzzy with its score...)
             rec = {"query": name, "id": match.id, "name": match.name, "lat": match.lat,
-                   "lon": match.lon, "source": match.source}
+                   "lon": match.lon, "source": match.source, "match": match.how,
+                   "score": round(match.score, 3)}
         out.write(json.dumps(rec, ensure_ascii=False) + "\n")
     if missing:
         raise _UsageError(f"no place found for: {', '.join(missing)}")
@@ -164,14 +174,22 @@ def _cmd_ingest(args: argparse.Namespace, out: TextIO) -> int:
         if total > 1:
             print(f"[{done}/{count}] {path}", file=sys.stderr)
 
+    problems: list[Problem] | None = None if args.strict else []
     try:
         doc = ingest_paths(list(args.files), dataset=dataset, index=index, progress=progress,
-                           default_date=args.default_date, jobs=args.jobs or cpu_count())
+                           default_date=args.default_date, jobs=args.jobs or cpu_count(),
+                           problems=problems)
     except BrokenProcessPool as exc:  # a worker was killed (out of memory?), no traceback
         print(f"geo: error: an ingest worker process died: {exc} (try --jobs 1)",
               file=sys.stderr)
         return EXIT_INVALID
     out.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    for problem in problems or ():
+        print(f"geo: skipped {problem}", file=sys.stderr)
+    if problems:
+        print(f"geo: error: {len(problems)} of {total} report(s) could not be read and were "
+              "skipped (--strict stops at the first)", file=sys.stderr)
+        return EXIT_INVALID
     return EXIT_OK
 
 
@@ -201,9 +219,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         Where results go (default: standard output). Messages go to standard error.
     """
     out = out or sys.stdout
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = _parser().parse_args(argv)
-        return (COMMANDS.get(args.command) or args.handler)(args, out)
+        parser = _parser()
+        if not argv:  # "python -m geo" alone: what it can do, on standard error
+            print(parser.format_help(), end="", file=sys.stderr)
+            return EXIT_USAGE
+        args = parser.parse_args(argv)
+        status = (COMMANDS.get(args.command) or args.handler)(args, out)
+        out.flush()
+        return status
     except DataError as exc:  # broken data: one file:line: message per problem
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -215,6 +240,29 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         print(f"geo: error: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except BrokenPipeError:
+        _detach(out)
         return EXIT_OK
+    except OSError as exc:
+        if exc.filename is not None or exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        # writing the results failed (standard output on a full disk, /dev/full...)
+        print(f"geo: error: cannot write the output: {exc.strerror}", file=sys.stderr)
+        _detach(out)
+        return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
+
+
+#: errno of a failed write to an output stream (no file name in the error).
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT, errno.EBADF,
+                            errno.EINVAL})
+
+
+def _detach(out: TextIO) -> None:
+    """Point a failed standard output at the null device, so that the interpreter's last
+    flush of what it still buffers does not fail again (with a traceback) at exit."""
+    if out is sys.stdout:
+        with contextlib.suppress(OSError, ValueError):
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())
+            os.close(null)

@@ -17,6 +17,7 @@ from shapely.geometry import shape
 from geo.csvio import read_text, separator_hint, shown
 from geo.csvio import reader as csv_reader
 from geo.errors import DataError, Problem
+from geo.isodate import parse_date
 from geo.model import (
     CONFIDENCE_LEVELS,
     CONTROL_KINDS,
@@ -135,18 +136,18 @@ class _Rows:
                 self.error(line, f"{col} is empty: a date YYYY-MM-DD is required")
             return None
         try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            self.error(line, f"{col} {shown(value)} is not a date YYYY-MM-DD")
+            return parse_date(value)
+        except ValueError as exc:
+            self.error(line, f"{col} {exc}")
             return None
 
     def dates(self, line: int, row: dict[str, str], col: str) -> tuple[dt.date, ...]:
         out = []
         for part in _split(row[col]):
             try:
-                out.append(dt.date.fromisoformat(part))
-            except ValueError:
-                self.error(line, f"{col}: {shown(part)} is not a date YYYY-MM-DD")
+                out.append(parse_date(part))
+            except ValueError as exc:
+                self.error(line, f"{col}: {exc}")
         return tuple(out)
 
     def number(self, line: int, row: dict[str, str], col: str, *, required: bool = True

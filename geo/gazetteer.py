@@ -81,6 +81,17 @@ class Match:
         if not 0.0 <= self.score <= 1.0:
             raise ValueError(f"score must be within 0..1, got {self.score!r}")
 
+    @property
+    def how(self) -> str:
+        """How the name matched: ``exact`` (a listed spelling, normalised), ``key`` (the same
+        loose transliteration key), ``fuzzy`` (a near key; ``score`` says how near) or
+        ``online`` (a service's answer)."""
+        if self.source == "nominatim":
+            return "online"
+        if self.score >= EXACT_SCORE:
+            return "exact"
+        return "key" if self.score >= KEY_SCORE else "fuzzy"
+
 
 class Geocoder(ABC):
     """Base class of every gazetteer: validates the query, maps provider failures.
@@ -310,13 +321,14 @@ def default_gazetteer(
     Returns
     -------
     ChainGazetteer
-        Loading GeoNames takes a second or two: build this once and keep it.
+        GeoNames is loaded (a second or two) the first time the dataset cannot answer:
+        keep the chain for many queries.
     """
-    from geo.geonames import GeoNamesGeocoder, load_geonames
+    from geo.geonames import LazyGeoNamesGeocoder
 
     chain: list[Geocoder] = [
         DatasetGazetteer(dataset.localities),
-        GeoNamesGeocoder(load_geonames(countries, cache_dir=cache_dir)),
+        LazyGeoNamesGeocoder(countries, cache_dir=cache_dir),
     ]
     if online:
         from geo._nominatim import NominatimGeocoder

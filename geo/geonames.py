@@ -233,3 +233,33 @@ class GeoNamesGeocoder(Geocoder):
                 return Match(query, None, place.name, place.lat, place.lon, self.source, score,
                              place.ref)
         return None
+
+
+class LazyGeoNamesGeocoder(Geocoder):
+    """A ``GeoNamesGeocoder`` whose index is loaded on its first question (a second or two):
+    in a chain after the dataset, a name the dataset knows never pays for it.
+
+    Parameters
+    ----------
+    countries, cache_dir
+        As for ``load_geonames``.
+    """
+
+    source: ClassVar[str] = "geonames"
+
+    def __init__(self, countries: Sequence[str] | None = ("SY",), *,
+                 cache_dir: str | os.PathLike[str] | None = None):
+        self._countries = countries
+        self._cache_dir = cache_dir
+        self._geocoder: GeoNamesGeocoder | None = None
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the GeoNames index has been loaded."""
+        return self._geocoder is not None
+
+    def _geocode(self, query: str) -> Match | None:
+        if self._geocoder is None:
+            self._geocoder = GeoNamesGeocoder(load_geonames(self._countries,
+                                                            cache_dir=self._cache_dir))
+        return self._geocoder.geocode(query)

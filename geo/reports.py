@@ -9,7 +9,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo.csvio import shown
 from geo.errors import ReportError
+from geo.isodate import parse_date
 
 MAX_BYTES = 5_000_000
 DATE_ORIGINS = ("header", "front-matter", "filename", "given")
@@ -218,9 +220,9 @@ def parse_report(text: str, *, path: str | Path, default_date: dt.date | None = 
 
 def _parse_date(value: str, path: str, line: int) -> dt.date:
     try:
-        return dt.date.fromisoformat(value.strip().strip("\"'"))
+        return parse_date(value.strip().strip("\"'"))
     except ValueError as exc:
-        raise ReportError(path, line, f"{value!r} is not a date YYYY-MM-DD") from exc
+        raise ReportError(path, line, str(exc)) from exc
 
 
 def _front_matter(text: str, path: str) -> tuple[dict[str, str], str, int]:
@@ -242,7 +244,8 @@ def _front_matter(text: str, path: str) -> tuple[dict[str, str], str, int]:
             continue
         match = _FRONT_KEY.match(line)
         if not match:
-            raise ReportError(path, lineno, f"front matter: expected 'key: value', got {line!r}")
+            raise ReportError(path, lineno,
+                              f"front matter: expected 'key: value', got {shown(line)}")
         key = match.group(1).lower()
         fields[key] = match.group(2).strip().strip("\"'")
         if key == "date":

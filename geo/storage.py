@@ -5,10 +5,12 @@ from __future__ import annotations
 import bisect
 import contextlib
 import csv
+import glob
 import itertools
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,9 @@ from geo import csvio
 from geo.errors import WriteError
 
 LOCK_TIMEOUT_S = 30.0
+#: A temporary file of a write this old was left by a writer that died (seconds).
+STALE_TMP_S = 3600.0
+_TMP_SUFFIX = ".tmp"
 
 
 def atomic_write_text(path: Path | str, text: str) -> None:
@@ -45,23 +50,30 @@ def atomic_write_text(path: Path | str, text: str) -> None:
 def atomic_write_bytes(path: Path | str, data: bytes) -> None:
     """Replace a file's content atomically with ``data`` (as ``atomic_write_text``).
 
+    A new file gets the mode the user's umask allows (``0o666 & ~umask``), an existing file
+    keeps its own. Temporary files of the same target left by a writer that was killed
+    (older than ``STALE_TMP_S``) are removed.
+
     Raises
     ------
     WriteError
         When the file cannot be written; the old file is unchanged.
     """
     target = Path(path)
+    remove_stale_temps(target)
     tmp_name = ""
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TMP_SUFFIX,
                                         dir=target.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if target.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(tmp_name, target.stat().st_mode & 0o777)
+        # mkstemp makes the file 0600: keep the old file's mode, or give a new file the mode
+        # the user's umask gives (as open() would)
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
+        with contextlib.suppress(OSError):
+            os.chmod(tmp_name, mode)
         os.replace(tmp_name, target)
         tmp_name = ""
     except OSError as exc:
@@ -74,6 +86,35 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
     _fsync_dir(target.parent)
 
 
+def _umask() -> int:
+    """This process's umask, read without changing it where Linux tells it
+    (``/proc/self/status``); elsewhere set and restored at once."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def remove_stale_temps(target: Path, older_than_s: float = STALE_TMP_S) -> list[Path]:
+    """Delete the temporary files of ``target`` (``.NAME.*.tmp`` beside it) not modified for
+    ``older_than_s`` seconds: what a writer killed before its rename left. Returns them.
+
+    Under the file's lock (``rewrite_csv``) no other writer of it can be running, so every
+    temporary file of it is stale (``older_than_s=0``); without the lock, an hour old is.
+    """
+    now = time.time()
+    removed = []
+    for tmp in target.parent.glob(f".{glob.escape(target.name)}.*{_TMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime >= older_than_s:
+                tmp.unlink()
+                removed.append(tmp)
+    return removed
+
+
 def write_pickle(path: Path, obj: object) -> None:
     """Pickle ``obj`` to ``path`` atomically (a temporary file renamed into place).
 
@@ -81,7 +122,8 @@ def write_pickle(path: Path, obj: object) -> None:
     cannot be written is the caller's choice to ignore).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    remove_stale_temps(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -222,6 +264,7 @@ def rewrite_csv(path: Path | str, header: Sequence[str],
     """
     target = Path(path)
     with locked(target):
+        remove_stale_temps(target, older_than_s=0)
         columns, current = _read_table(target, header)
         atomic_write_text(target, render_csv(columns, change(current)))
 

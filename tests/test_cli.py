@@ -84,7 +84,7 @@ def test_geocode_answers_with_id_point_and_source() -> None:
     assert rows[1]["id"] == "kafr-batna"
     assert rows[2]["id"] is None and rows[2]["source"] == "geonames"
     assert 36.0 < rows[2]["lat"] < 36.4 and 37.0 < rows[2]["lon"] < 37.3
-    assert set(rows[0]) == {"query", "id", "name", "lat", "lon", "source"}
+    assert set(rows[0]) == {"query", "id", "name", "lat", "lon", "source", "match", "score"}
 
 
 def test_geocode_unknown_place_is_a_user_error() -> None:

@@ -61,7 +61,7 @@ def test_front_matter_errors_name_the_line() -> None:
     with pytest.raises(ReportError) as bad_date:
         parse_report("---\ntitle: t\ndate: 2018-02-30\n---\nText.", path="x.txt")
     assert bad_date.value.problem.line == 3
-    assert "not a date" in str(bad_date.value)
+    assert "2018-02-30 does not exist: February 2018 has 28 days" in str(bad_date.value)
 
 
 def test_date_from_file_name_then_default_then_error() -> None:

@@ -43,7 +43,7 @@ def test_clean_dataset_has_no_problem(ds: Path) -> None:
      "published,1,", "localities.csv:2: source is empty"),
     ("factions.csv", "#d7191c", "red", "factions.csv:2: color 'red'"),
     ("control.csv", "2020-01-05,northam", "2020-13-05,northam",
-     "control.csv:6: date '2020-13-05' is not a date"),
+     "control.csv:6: date 2020-13-05 does not exist: there is no month 13"),
     ("control.csv", "2020-01-05,northam,gov", "2020-01-05,northam,nobody",
      "control.csv:6: unknown faction id 'nobody'"),
     ("control.csv", "2020-01-05,northam", "2020-01-05,atlantis",
