@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from geo.claims import Claim
 from geo.csvio import cell_text, shown
-from geo.dataset import COLUMNS, FILES, SLUG
+from geo.dataset import SLUG
 from geo.errors import ClaimError, UnknownIdError
 from geo.model import Dataset
 from geo.normalize import normalize
 from geo.reports import Report
-from geo.storage import append_csv_rows, rewrite_csv
+from geo.store import Append, Store, using_store
 
 HIGH, MEDIUM = 0.75, 0.5
 LOCALITY_KINDS = ("city", "town", "village", "district", "camp", "site", "shelter", "waypoint")
@@ -36,25 +37,29 @@ def citation(report: Report, evidence: str) -> str:
     return cell_text(f"report {report.id} ({report.date.isoformat()}){url}: {flat}")
 
 
-def accept_claim(data_dir: Path | str, claim: Claim, report: Report, *, dataset: Dataset
-                 ) -> None:
+def accept_claim(store: Store | Path | str, claim: Claim, report: Report, *,
+                 dataset: Dataset, who: str = "") -> None:
     """Write an accepted claim into the dataset, citing the report and its sentence.
 
     A ``control`` claim becomes one ``control.csv`` row per locality (``kind`` = ``claim``,
     ``faction`` = the holder, ``detail`` = the evidence sentence); any other claim becomes
-    one ``events.csv`` row (``type`` = the claim type). The write is atomic and under the
-    file's lock, so concurrent acceptances are all kept.
+    one ``events.csv`` row (``type`` = the claim type). ``accepted.csv`` logs who accepted
+    it, when, from which report and sentence. In a database store this is one transaction;
+    in a directory each file's write is atomic and under its lock. Concurrent acceptances
+    are all kept.
 
     Parameters
     ----------
-    data_dir : Path or str
-        The dataset directory to write into.
+    store : Store, Path or str
+        The store to write into (a dataset directory or a ``postgresql://`` URL).
     claim : Claim
         The accepted claim.
     report : Report
         The report it comes from (id, date, source are cited).
     dataset : Dataset
-        The dataset as loaded from ``data_dir`` (ids, territory flags and period are checked).
+        The dataset as loaded from the store (ids, territory flags and period are checked).
+    who : str
+        Who accepts it (an analyst's name, or the identity a proxy vouches for).
 
     Raises
     ------
@@ -63,9 +68,8 @@ def accept_claim(data_dir: Path | str, claim: Claim, report: Report, *, dataset:
         holder faction, a place that is not territory, a date outside the period, or a row
         that is already there; nothing is written.
     WriteError
-        When the file cannot be written (the old file is intact).
+        When the store cannot be written (nothing is changed).
     """
-    root = Path(data_dir)
     unknown = [i for i in claim.localities if not dataset.has_locality(i)]
     unknown += [f for f in claim.factions if not dataset.has_faction(f)]
     if unknown:
@@ -77,9 +81,38 @@ def accept_claim(data_dir: Path | str, claim: Claim, report: Report, *, dataset:
     source = citation(report, claim.evidence)
     detail = cell_text(claim.evidence)
     level = confidence_level(claim.confidence)
+    log = _accepted_row(claim, report, who)
     if claim.type == "control":
-        _accept_control(root, claim, dataset, detail=detail, source=source, level=level)
-        return
+        write = _accept_control(claim, dataset, detail=detail, source=source, level=level)
+    else:
+        write = _accept_event(claim, detail=detail, source=source, level=level)
+    with using_store(store) as target:
+        target.append(write, log, who=who, action="accept",
+                      note=f"{claim.type} claim of report {report.id}")
+
+
+def _accepted_row(claim: Claim, report: Report, who: str) -> Append:
+    """The ``accepted.csv`` row of an accepted claim: when, who, which report and sentence."""
+    row = {"accepted_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+           "who": cell_text(who), "report": report.id,
+           "report_date": report.date.isoformat(), "report_source": cell_text(report.source),
+           "rule": _rule_name(claim), "date": claim.date.isoformat(),
+           "localities": ";".join(claim.localities), "factions": ";".join(claim.factions),
+           "sentence": cell_text(claim.evidence)}
+    return Append("accepted", (row,))
+
+
+def _rule_name(claim: Claim) -> str:
+    """What proposed the claim: its type, and the verb its pattern matched when it says."""
+    verb = claim.detail.get("verb")
+    return f"{claim.type} ({verb})" if isinstance(verb, str) and verb else claim.type
+
+
+def _by_date(row: Mapping[str, str]) -> str:
+    return row.get("date", "")
+
+
+def _accept_event(claim: Claim, *, detail: str, source: str, level: str) -> Append:
     row = {"date": claim.date.isoformat(), "end": "", "type": claim.type,
            "localities": ";".join(claim.localities), "factions": ";".join(claim.factions),
            "confidence": level, "detail": _event_detail(claim, detail), "source": source}
@@ -89,8 +122,7 @@ def accept_claim(data_dir: Path | str, claim: Claim, report: Report, *, dataset:
             if all(old.get(k, "") == row[k] for k in ("date", "type", "localities", "source")):
                 raise ClaimError("this claim is already in events.csv")
 
-    append_csv_rows(root / FILES["events"], COLUMNS["events"], [row],
-                    sort_key=lambda r: r.get("date", ""), check=refuse_duplicate)
+    return Append("events", (row,), sort_key=_by_date, check=refuse_duplicate)
 
 
 def _event_detail(claim: Claim, sentence: str) -> str:
@@ -104,8 +136,8 @@ def _event_detail(claim: Claim, sentence: str) -> str:
     return cell_text(sentence + (f" [{', '.join(facts)}]" if facts else ""))
 
 
-def _accept_control(root: Path, claim: Claim, dataset: Dataset, *, detail: str, source: str,
-                    level: str) -> None:
+def _accept_control(claim: Claim, dataset: Dataset, *, detail: str, source: str,
+                    level: str) -> Append:
     holder = claim.detail.get("holder") or (claim.factions[0] if claim.factions else None)
     if not holder:
         raise ClaimError("a control claim needs the faction that holds the place")
@@ -131,14 +163,13 @@ def _accept_control(root: Path, claim: Claim, dataset: Dataset, *, detail: str, 
             raise ClaimError(f"{', '.join(clash)} already change(s) hands on {day} in "
                              "control.csv: edit that row instead")
 
-    append_csv_rows(root / FILES["control"], COLUMNS["control"], rows,
-                    sort_key=lambda r: r.get("date", ""), check=refuse_same_day)
+    return Append("control", tuple(rows), sort_key=_by_date, check=refuse_same_day)
 
 
-def add_locality(data_dir: Path | str, *, id: str, name: str, lat: float, lon: float,
+def add_locality(store: Store | Path | str, *, id: str, name: str, lat: float, lon: float,
                  source: str, kind: str = "town", alt_names: Sequence[str] = (),
-                 precision_m: float = 2000.0, placement: str = "estimated", note: str = ""
-                 ) -> None:
+                 precision_m: float = 2000.0, placement: str = "estimated", note: str = "",
+                 who: str = "") -> None:
     """Add a new locality (a place name the gazetteer could not resolve) to ``localities.csv``.
 
     The locality is added with ``territory=0`` (shown, not tessellated): making it territory
@@ -146,8 +177,8 @@ def add_locality(data_dir: Path | str, *, id: str, name: str, lat: float, lon: f
 
     Parameters
     ----------
-    data_dir : Path or str
-        The dataset directory.
+    store : Store, Path or str
+        The dataset's store (a directory or a ``postgresql://`` URL).
     id : str
         A new lower-case ASCII slug.
     name : str
@@ -167,6 +198,8 @@ def add_locality(data_dir: Path | str, *, id: str, name: str, lat: float, lon: f
         ``published`` or ``estimated``.
     note : str
         For an estimated point: how it was placed.
+    who : str
+        Who adds it (kept in a database store's audit log).
 
     Raises
     ------
@@ -199,11 +232,13 @@ def add_locality(data_dir: Path | str, *, id: str, name: str, lat: float, lon: f
         if any(r.get("id") == id for r in current):
             raise ClaimError(f"a locality with id {id!r} already exists")
 
-    append_csv_rows(Path(data_dir) / FILES["localities"], COLUMNS["localities"], [row],
-                    check=refuse_taken)
+    with using_store(store) as target:
+        target.append(Append("localities", (row,), check=refuse_taken), who=who,
+                      action="add locality", note=id)
 
 
-def add_alias(data_dir: Path | str, locality_id: str, alias: str) -> None:
+def add_alias(store: Store | Path | str, locality_id: str, alias: str, *, who: str = ""
+              ) -> None:
     """Add a spelling to a locality's ``alt_names`` (no change when it is already there).
 
     Raises
@@ -227,7 +262,9 @@ def add_alias(data_dir: Path | str, locality_id: str, alias: str) -> None:
                 return rows
         raise UnknownIdError(f"unknown locality id {shown(locality_id)}")
 
-    rewrite_csv(Path(data_dir) / FILES["localities"], COLUMNS["localities"], change)
+    with using_store(store) as target:
+        target.revise("localities", change, who=who, action="add alias",
+                      note=f"{locality_id}: {alias}")
 
 
 __all__ = ["accept_claim", "add_alias", "add_locality", "citation", "confidence_level"]

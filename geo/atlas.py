@@ -12,7 +12,6 @@ from typing import Any, cast
 
 import numpy as np
 
-from geo.dataset import load_dataset
 from geo.model import ControlChange, Dataset
 from geo.snapshot import (
     Feature,
@@ -23,6 +22,7 @@ from geo.snapshot import (
     feature_collection,
     route_feature,
 )
+from geo.store import Store, using_store
 from geo.territory import ControlGeometry, Tessellation
 from geo.timeline import Timeline
 
@@ -272,6 +272,8 @@ class _Prepared:
     feature_cache: dict[tuple[int, int], Feature]  # (row slot, excerpts > 0) -> shared feature
 
 
-def load_atlas(data_dir: Path | str) -> Atlas:
-    """Load, validate and prepare a dataset directory (raises :class:`geo.errors.DataError`)."""
-    return Atlas.build(load_dataset(Path(data_dir)))
+def load_atlas(store: Store | Path | str) -> Atlas:
+    """Load, validate and prepare a dataset from its store or directory (raises
+    :class:`geo.errors.DataError`)."""
+    with using_store(store) as source:
+        return Atlas.build(source.load())

@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo snapshot | geocode | ingest | validate`` and the exports."""
+"""Command line: ``python -m geo snapshot | geocode | ingest | validate | store``, the exports."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ import errno
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from geo.errors import DataError, DateOutOfRange, GeoError, Problem
+from geo.errors import DataError, DateOutOfRange, GeoError, Problem, StoreError
+
+if TYPE_CHECKING:
+    from geo.store import Store
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -55,8 +58,10 @@ def _parser() -> _Parser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def data_opt(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help="dataset directory (default: the shipped data/)")
+        sp.add_argument("--store", "--data", dest="data", default=str(DEFAULT_DATA),
+                        metavar="DIR|URL",
+                        help="the dataset: a directory (default: the shipped data/) or a "
+                             "postgresql:// URL")
 
     s = sub.add_parser("snapshot", help="GeoJSON snapshot of one date")
     s.add_argument("--date", type=_date, required=True, help="YYYY-MM-DD")
@@ -94,20 +99,59 @@ def _parser() -> _Parser:
     from geo.cli_exports import add_commands
 
     add_commands(sub, data_opt)  # diff, animate, picture, gpkg
+    _store_parser(sub)
     return p
 
 
-def default_seeds(data_dir: Path) -> Path:
-    """The reports folder that goes with a dataset: ``seeds/`` beside the data directory."""
-    return data_dir.resolve().parent / "seeds"
+def _store_parser(sub: argparse._SubParsersAction) -> None:
+    st = sub.add_parser("store", help="a dataset in PostgreSQL + PostGIS: import, export, log")
+    ops = st.add_subparsers(dest="store_command", required=True, parser_class=_Parser)
+    imp = ops.add_parser("import", help="copy a dataset directory into an empty database")
+    imp.add_argument("source", type=Path, metavar="DIR")
+    imp.add_argument("url", metavar="URL")
+    imp.add_argument("--who", default="", help="who imports it (kept in the audit log)")
+    exp = ops.add_parser("export", help="write a database's dataset as files (a new directory)")
+    exp.add_argument("url", metavar="URL")
+    exp.add_argument("target", type=Path, metavar="DIR")
+    up = ops.add_parser("upgrade", help="bring a database's tables to this version's schema")
+    up.add_argument("url", metavar="URL")
+    log = ops.add_parser("log", help="the audit log: who changed what, when (newest first)")
+    log.add_argument("url", metavar="URL")
+    log.add_argument("--limit", type=int, default=None, metavar="N", help="the last N changes")
 
 
-def _load(data: Path, cache_dir: Path | None = None):
+def default_seeds(location: Path | str) -> Path:
+    """The reports folder that goes with a dataset: ``seeds/`` beside its directory (for a
+    database, the project's ``seeds/``)."""
+    from geo.store import is_database_url
+
+    data = DEFAULT_DATA if is_database_url(location) else Path(location)
+    return data.resolve().parent / "seeds"
+
+
+def _load(location: str | Path, cache_dir: Path | None = None):
+    """The built dataset of ``--store``, through the disk cache when ``cache_dir`` is given."""
     from geo.atlas_cache import load_atlas_cached
 
-    if not data.is_dir():
-        raise _UsageError(f"no such dataset directory: {data}")
-    return load_atlas_cached(data, cache_dir)
+    with _opened(str(location)) as store:
+        return load_atlas_cached(store, cache_dir)
+
+
+@contextlib.contextmanager
+def _opened(location: str) -> Iterator[Store]:
+    """The store at ``--store``: a usage error for a missing directory or a foreign URL."""
+    from geo.store import open_store
+
+    try:
+        store = open_store(location)
+    except StoreError as exc:
+        raise _UsageError(str(exc)) from None
+    if not store.shared and not Path(location).is_dir():
+        raise _UsageError(f"no such dataset directory: {location}")
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def _cmd_snapshot(args: argparse.Namespace, out: TextIO) -> int:
@@ -130,13 +174,11 @@ def _cmd_snapshot(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_geocode(args: argparse.Namespace, out: TextIO) -> int:
     from geo.atlas_cache import default_cache_dir
-    from geo.dataset import load_dataset
     from geo.gazetteer import default_gazetteer
 
-    if not args.data.is_dir():
-        raise _UsageError(f"no such dataset directory: {args.data}")
-    gaz = default_gazetteer(load_dataset(args.data), online=args.online,
-                            cache_dir=default_cache_dir())
+    with _opened(args.data) as store:
+        gaz = default_gazetteer(store.load(), online=args.online,
+                                cache_dir=default_cache_dir())
     missing = []
     for name in args.names:
         match = gaz.geocode(name)
@@ -157,16 +199,14 @@ def _cmd_geocode(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_ingest(args: argparse.Namespace, out: TextIO) -> int:
     from concurrent.futures.process import BrokenProcessPool
 
-    from geo.dataset import load_dataset
     from geo.ingest import cpu_count, ingest_paths
     from geo.mentions import MentionIndex
 
-    if not args.data.is_dir():
-        raise _UsageError(f"no such dataset directory: {args.data}")
     missing = [str(f) for f in args.files if not f.is_file()]
-    if missing:
-        raise _UsageError(f"no such report file: {', '.join(missing)}")
-    dataset = load_dataset(args.data)
+    with _opened(args.data) as store:
+        if missing:
+            raise _UsageError(f"no such report file: {', '.join(missing)}")
+        dataset = store.load()
     index = MentionIndex.for_dataset(dataset)
     total = len(args.files)
 
@@ -194,18 +234,46 @@ def _cmd_ingest(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    from geo.dataset import validate_dir
-
-    if not args.data.is_dir():
-        raise _UsageError(f"no such dataset directory: {args.data}")
-    _, problems = validate_dir(args.data)
+    with _opened(args.data) as store:
+        _, problems = store.validate()
     for problem in problems:
         out.write(f"{problem}\n")
     return EXIT_INVALID if problems else EXIT_OK
 
 
+def _cmd_store(args: argparse.Namespace, out: TextIO) -> int:
+    from geo.store import is_database_url
+    from geo.store.database import DatabaseStore
+    from geo.store.transfer import export_dir, import_dir
+
+    if not is_database_url(args.url):
+        raise _UsageError(f"not a postgresql:// URL: {args.url}")
+    store = DatabaseStore(args.url)
+    try:
+        if args.store_command == "import":
+            if not args.source.is_dir():
+                raise _UsageError(f"no such dataset directory: {args.source}")
+            for note in import_dir(args.source, store, who=args.who):
+                print(f"geo: note: {note}", file=sys.stderr)
+            out.write(f"imported {args.source} into {store.location}\n")
+        elif args.store_command == "export":
+            written = export_dir(store, args.target)
+            out.write(f"exported {store.location} to {args.target} ({len(written)} files)\n")
+        elif args.store_command == "upgrade":
+            out.write(f"{store.location}: schema revision {store.upgrade()}\n")
+        else:
+            for change in store.log(args.limit):
+                rows = ", ".join(f"{t} {n}" for t, n in sorted(change["rows"].items()))
+                out.write(f"{change['id']}\t{change['at'].isoformat(timespec='seconds')}\t"
+                          f"{change['who'] or '-'}\t{change['action']}\t{change['note']}\t"
+                          f"{rows}\n")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
 COMMANDS = {"snapshot": _cmd_snapshot, "geocode": _cmd_geocode, "ingest": _cmd_ingest,
-            "validate": _cmd_validate}
+            "validate": _cmd_validate, "store": _cmd_store}
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

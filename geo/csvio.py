@@ -20,10 +20,18 @@ import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import _csv
+
+class SupportsReadBytes(Protocol):
+    """What ``read_text`` reads: ``pathlib.Path`` or a file held in memory."""
+
+    def read_bytes(self) -> bytes:
+        """The file's bytes."""
+        ...
+
 
 ENCODING = "utf-8-sig"  # decodes with or without a byte-order mark
 #: Every character ``str.splitlines`` breaks a line at.
@@ -36,15 +44,17 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]")
 SHOWN_CHARS = 80
 
 
-def read_text(path: Path | str) -> str:
-    """A dataset file's text (UTF-8, a byte-order mark dropped).
+def read_text(path: Path | str | SupportsReadBytes) -> str:
+    """A dataset file's text (UTF-8, a byte-order mark dropped): a path, or any object with
+    ``read_bytes()`` (a database store's table rendered as its file).
 
     Raises
     ------
     OSError, UnicodeDecodeError
         As ``Path.read_bytes`` and ``bytes.decode`` do.
     """
-    return Path(path).read_bytes().decode(ENCODING)
+    source = Path(path) if isinstance(path, str | Path) else path
+    return source.read_bytes().decode(ENCODING)
 
 
 def reader(text: str) -> _csv.Reader:

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ FILES = {
     "corridors": "corridors.csv",
     "routes": "routes.csv",
     "study_area": "study_area.geojson",
+    "accepted": "accepted.csv",
 }
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -56,6 +57,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                   "detail", "source"),
     "routes": ("id", "origin", "destination", "path", "start", "end", "group", "people",
                "people_low", "people_high", "buses", "precision", "detail", "source"),
+    "accepted": ("accepted_at", "who", "report", "report_date", "report_source", "rule",
+                 "date", "localities", "factions", "sentence"),
 }
 
 #: Columns a file may have besides ``COLUMNS`` (empty cells where they are missing).
@@ -69,13 +72,13 @@ SIDES = ("government", "opposition", "unknown")
 #: of the study area stops making sense (1e20 made GEOS fail).
 MAX_DISTANCE_M = 1_000_000
 MAX_ZOOM = 20
-OPTIONAL_FILES = ("events", "corridors", "routes")
+OPTIONAL_FILES = ("events", "corridors", "routes", "accepted")
 
 
 class _Rows:
     """Collects problems while a file's rows are converted; one instance per file."""
 
-    def __init__(self, path: Path, label: str, problems: list[Problem]) -> None:
+    def __init__(self, path: Path | FileContent, label: str, problems: list[Problem]) -> None:
         self.path = path
         self.label = label
         self.problems = problems
@@ -203,7 +206,8 @@ def _is_number(value: object) -> bool:
             and math.isfinite(value))
 
 
-def _read_meta(path: Path, label: str, problems: list[Problem]) -> DatasetMeta | None:
+def _read_meta(path: Path | FileContent, label: str, problems: list[Problem]
+               ) -> DatasetMeta | None:
     try:
         raw = json.loads(read_text(path))
     except OSError as exc:
@@ -282,7 +286,7 @@ def _read_meta(path: Path, label: str, problems: list[Problem]) -> DatasetMeta |
     )
 
 
-def _read_study_area(path: Path, label: str, problems: list[Problem]
+def _read_study_area(path: Path | FileContent, label: str, problems: list[Problem]
                      ) -> tuple[shapely.Geometry | None, str]:
     try:
         raw = json.loads(read_text(path))
@@ -553,6 +557,18 @@ def _routes(r: _Rows, locs: dict[str, bool]) -> list[Route]:
     return out
 
 
+def _accepted(r: _Rows) -> None:
+    """Check the log of accepted claims: when, which report, which date (who may be empty)."""
+    for line, row in r.read(COLUMNS["accepted"]):
+        try:
+            dt.datetime.fromisoformat(row["accepted_at"])
+        except ValueError:
+            r.error(line, f"accepted_at {row['accepted_at']!r} is not a time YYYY-MM-DDTHH:MM:SSZ")
+        if not row["report"]:
+            r.error(line, "report is empty: an accepted claim names the report it comes from")
+        r.date(line, row, "date")
+
+
 def _check_ids_across(r: _Rows, items: list[Any], meta: DatasetMeta | None,
                       first: str, last: str) -> None:
     if meta is None:
@@ -561,6 +577,25 @@ def _check_ids_across(r: _Rows, items: list[Any], meta: DatasetMeta | None,
         d0, d1 = getattr(item, first), getattr(item, last)
         if (d0 and d0 > meta.end) or (d1 and d1 < meta.start):
             r.error(item.line, f"{item.id}: period {d0}..{d1} lies outside the dataset period")
+
+
+class FileContent:
+    """A dataset file held in memory: what a store that is not a directory gives the validator.
+
+    It answers ``read_bytes`` and ``is_file`` as a ``pathlib.Path`` of the same bytes would,
+    so every check reads a database's tables exactly as it reads the files they export to.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def read_bytes(self) -> bytes:
+        """The file's bytes."""
+        return self._data
+
+    def is_file(self) -> bool:
+        """Always true: the file exists."""
+        return True
 
 
 def validate_dir(root: Path) -> tuple[Dataset | None, list[Problem]]:
@@ -577,7 +612,6 @@ def validate_dir(root: Path) -> tuple[Dataset | None, list[Problem]]:
         The dataset when no problem was found (else None) and every problem found, each
         naming its file (relative to the current directory when possible) and line.
     """
-    problems: list[Problem] = []
     root = Path(root)
     if not root.is_dir():
         return None, [Problem(str(root), 0, "no such dataset directory")]
@@ -589,24 +623,65 @@ def validate_dir(root: Path) -> tuple[Dataset | None, list[Problem]]:
         except ValueError:
             return str(path)
 
-    for key, name in FILES.items():
-        if not (root / name).is_file() and key not in OPTIONAL_FILES:
+    files = {key: root / name for key, name in FILES.items() if (root / name).is_file()}
+    return validate_files(files, label, root=root)
+
+
+def validate_contents(contents: Mapping[str, bytes], *, location: str
+                      ) -> tuple[Dataset | None, list[Problem]]:
+    """Check a dataset given as the bytes of its files (a database store, rendered).
+
+    Parameters
+    ----------
+    contents : mapping of str to bytes
+        File name (``control.csv``, ``dataset.json``...) to its bytes; absent files are
+        missing files.
+    location : str
+        Where the dataset lives (a URL without its password): problems are labelled
+        ``location#file:line``, the line being that of the exported file.
+
+    Returns
+    -------
+    tuple of (Dataset or None, list of Problem)
+        As ``validate_dir``, with the same checks.
+    """
+    files = {key: FileContent(contents[name]) for key, name in FILES.items()
+             if name in contents}
+    return validate_files(files, lambda key: f"{location}#{FILES[key]}", root=location)
+
+
+def validate_files(files: Mapping[str, Any], label: Callable[[str], str], *,
+                   root: Path | str) -> tuple[Dataset | None, list[Problem]]:
+    """The checks of ``validate_dir`` on files given by key (``Path`` or ``FileContent``).
+
+    Parameters
+    ----------
+    files : mapping of str to Path or FileContent
+        The present files by key of ``FILES`` (``"control"``, ``"meta"``...).
+    label : callable
+        Key -> how problems name the file.
+    root : Path or str
+        Where the dataset comes from (``Dataset.root``).
+    """
+    problems: list[Problem] = []
+    for key in FILES:
+        if key not in files and key not in OPTIONAL_FILES:
             problems.append(Problem(label(key), 0, "missing file"))
     if problems:
         return None, problems
 
-    meta = _read_meta(root / FILES["meta"], label("meta"), problems)
-    area, area_note = _read_study_area(root / FILES["study_area"], label("study_area"), problems)
+    meta = _read_meta(files["meta"], label("meta"), problems)
+    area, area_note = _read_study_area(files["study_area"], label("study_area"), problems)
 
     def rows(key: str) -> _Rows:
-        return _Rows(root / FILES[key], label(key), problems)
+        return _Rows(files[key], label(key), problems)
 
     locs: dict[str, bool] = {}
     localities = _localities(rows("localities"), meta, area, locs)
     factions = _factions(rows("factions"))
     facs = {f.id for f in factions}
     control = _control(rows("control"), locs, facs, meta)
-    optional = {key: (root / FILES[key]).is_file() for key in OPTIONAL_FILES}
+    optional = {key: key in files for key in OPTIONAL_FILES}
     events = _events(rows("events"), locs, facs) if optional["events"] else []
     corridors = _corridors(rows("corridors"), locs) if optional["corridors"] else []
     routes = _routes(rows("routes"), locs) if optional["routes"] else []
@@ -614,6 +689,8 @@ def validate_dir(root: Path) -> tuple[Dataset | None, list[Problem]]:
         _check_ids_across(rows("corridors"), corridors, meta, "opened", "closed")
     if optional["routes"]:
         _check_ids_across(rows("routes"), routes, meta, "start", "end")
+    if optional["accepted"]:
+        _accepted(rows("accepted"))
     if not any(loc.territory for loc in localities):
         problems.append(Problem(label("localities"), 0, "no territory locality"))
     if problems or meta is None or area is None:
@@ -646,7 +723,12 @@ def load_dataset(root: Path | str) -> Dataset:
     DataError
         With every problem found, each ``file:line: message``.
     """
-    dataset, problems = validate_dir(Path(root))
+    return checked(validate_dir(Path(root)))
+
+
+def checked(result: tuple[Dataset | None, list[Problem]]) -> Dataset:
+    """The dataset of a ``validate_*`` result, or ``DataError`` with its problems."""
+    dataset, problems = result
     if dataset is None:
         raise DataError(problems)
     return dataset

@@ -82,3 +82,8 @@ class WriteError(GeoError, OSError):
 
 class ClaimError(GeoError, ValueError):
     """A proposed claim cannot be accepted into the dataset as it stands."""
+
+
+class StoreError(GeoError):
+    """A dataset store cannot be opened or used: bad URL, unreachable or foreign database,
+    a schema older or newer than the code."""

@@ -169,13 +169,16 @@ class DatasetMeta:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A whole dataset as loaded from a directory; validated, immutable.
+    """A whole dataset as loaded from a store; validated, immutable.
+
+    ``root`` is where it was loaded from: the dataset directory, or a database store's URL
+    (without its password).
 
     ``study_area`` is the outline polygon (WGS 84) that territory is clipped to, before the
     distance limit of ``meta.max_distance_m`` around the territory localities is applied.
     """
 
-    root: Path
+    root: Path | str
     meta: DatasetMeta
     localities: tuple[Locality, ...]
     factions: tuple[Faction, ...]

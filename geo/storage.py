@@ -13,7 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from filelock import FileLock, Timeout
 
@@ -24,6 +24,7 @@ LOCK_TIMEOUT_S = 30.0
 #: A temporary file of a write this old was left by a writer that died (seconds).
 STALE_TMP_S = 3600.0
 _TMP_SUFFIX = ".tmp"
+T = TypeVar("T")
 
 
 def atomic_write_text(path: Path | str, text: str) -> None:
@@ -239,18 +240,30 @@ def append_csv_rows(path: Path | str, header: Sequence[str], rows: Sequence[dict
     def add(current: list[dict[str, str]]) -> list[dict[str, str]]:
         if check is not None:
             check(current)
-        keys = [sort_key(r) for r in current] if sort_key is not None else []
-        in_order = sort_key is not None and all(a <= b for a, b in itertools.pairwise(keys))
-        for row in rows:
-            if sort_key is not None and in_order:
-                at = bisect.bisect_right(keys, sort_key(row))
-                keys.insert(at, sort_key(row))
-                current.insert(at, dict(row))
-            else:
-                current.append(dict(row))
-        return current
+        return insert_rows(current, [dict(row) for row in rows], sort_key)
 
     rewrite_csv(path, header, add)
+
+
+def insert_rows(current: list[T], new: Sequence[T], sort_key: Callable[[T], Any] | None
+                ) -> list[T]:
+    """Where new rows go in a table: ``current`` with ``new`` inserted (the list is changed).
+
+    When ``sort_key`` is given and ``current`` is already in its order, each new row goes
+    after the last row whose key is not greater than its own, so the table stays sorted and
+    a diff shows one line per row; otherwise new rows go at the end. Every store (files or
+    database) places rows by this rule, so their exports are the same.
+    """
+    keys = [sort_key(r) for r in current] if sort_key is not None else []
+    in_order = sort_key is not None and all(a <= b for a, b in itertools.pairwise(keys))
+    for row in new:
+        if sort_key is not None and in_order:
+            at = bisect.bisect_right(keys, sort_key(row))
+            keys.insert(at, sort_key(row))
+            current.insert(at, row)
+        else:
+            current.append(row)
+    return current
 
 
 def rewrite_csv(path: Path | str, header: Sequence[str],

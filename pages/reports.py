@@ -19,5 +19,5 @@ if error is not None:
              + "\n".join(f"- {md_escape(p)}" for p in error.problems))
 if atlas is None:
     st.stop()
-render_page(atlas.dataset, akey, data_dir=ARGS.data, seeds_dir=ARGS.seeds,
-            writable=error is None)
+render_page(atlas.dataset, akey, store=loaders.store(ARGS.data), seeds_dir=ARGS.seeds,
+            writable=error is None, identity_header=ARGS.identity_header)

@@ -13,6 +13,8 @@ from geo.mentions import MentionIndex
 from geo.model import Dataset
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The throwaway PostgreSQL + PostGIS cluster of the store tests (pg_cluster, store_url...).
+pytest_plugins = ["tests.pgcluster"]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     real = cache_mod.load_atlas
 
     def counting(data_dir):
-        seen.append(Path(data_dir))
+        seen.append(Path(getattr(data_dir, "location", data_dir)))
         return real(data_dir)
 
     monkeypatch.setattr(cache_mod, "load_atlas", counting)
@@ -63,10 +64,8 @@ def test_the_key_follows_the_files_and_the_code(tmp_path: Path,
     (data / "extra-notes.txt").write_text("x", encoding="utf-8")
     assert cache_key(data) != key
     key2 = cache_key(data)
-    code = tmp_path / "geo-copy"
-    code.mkdir()
-    for src in cache_mod._GEO_DIR.glob("*.py"):
-        (code / src.name).write_bytes(src.read_bytes())
+    code = tmp_path / "geo-copy"  # the package with its subpackages (geo/store, ...)
+    shutil.copytree(cache_mod._GEO_DIR, code, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(cache_mod, "_GEO_DIR", code)
     assert cache_key(data) == key2
     (code / "territory.py").write_text("# changed\n", encoding="utf-8")

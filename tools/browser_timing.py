@@ -163,16 +163,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_app(log: IO[bytes] | int, *, data: Path | None = None, seeds: Path | None = None,
-              timeout_s: float = 120, script: str = "app.py"
-              ) -> tuple[subprocess.Popen[bytes], str]:
+def start_app(log: IO[bytes] | int, *, data: Path | str | None = None,
+              seeds: Path | None = None, timeout_s: float = 120, script: str = "app.py",
+              app_args: Sequence[str] = ()) -> tuple[subprocess.Popen[bytes], str]:
     """Start ``streamlit run app.py`` on 127.0.0.1 as the README does; (process, base URL).
 
-    ``data``/``seeds`` are passed after ``--`` when given; ``script`` runs another script
-    (benchmark baselines). Waits for the health endpoint; the caller terminates the process.
+    ``data`` (a directory or a store URL), ``seeds`` and ``app_args`` are passed after ``--``
+    when given; ``script`` runs another script (benchmark baselines). Waits for the health
+    endpoint; the caller terminates the process.
     """
     port = free_port()
-    extra = [*(["--data", str(data)] if data else []), *(["--seeds", str(seeds)] if seeds else [])]
+    extra = [*(["--data", str(data)] if data else []), *(["--seeds", str(seeds)] if seeds else []),
+             *app_args]
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",

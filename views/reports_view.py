@@ -3,7 +3,8 @@
 Report text is never shown as HTML: it goes through ``views.text.md_escape`` (or widgets that
 show plain text), and highlights are Streamlit's markdown colour directives around escaped
 text. Each analyst's decisions live in ``st.session_state``; accepted claims are written into
-the dataset with ``geo.accept`` (atomic, locked writes).
+the dataset's store with ``geo.accept`` (atomic, locked file writes, or one database
+transaction), with the analyst's name or the identity a trusted proxy vouches for.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from geo.ingest import IngestedReport, load_seed_reports
 from geo.mentions import MentionIndex
 from geo.model import Dataset
 from geo.reports import Report
+from geo.store import Store
 from views.loaders import dir_stamp
 from views.text import md_escape, source_link
 from views.uploads import MAX_UPLOAD_MB, accept_upload, safe_filename
@@ -31,7 +33,9 @@ from views.uploads import MAX_UPLOAD_MB, accept_upload, safe_filename
 DECISIONS = "report_decisions"  # session key: claim key -> {"status", "message", "rows"}
 NAME_RESULTS = "report_name_results"  # session key: report id -> [(ok, message)]
 UPLOAD_RESULT = "report_upload_result"  # session key: (ok, message) of the last upload/paste
+ANALYST = "analyst_name"  # session key: the name the analyst typed
 PLACE_COLOR, FACTION_COLOR = "blue", "orange"
+MAX_NAME_CHARS = 120
 LONG_TEXT_CHARS = 2500  # longer report bodies scroll inside a box of fixed height
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 
@@ -74,6 +78,20 @@ def written_rows(claim: Claim, report: Report) -> list[dict[str, str]]:
     return [{"file": "events.csv", "date": claim.date.isoformat(), "type": claim.type,
              "localities": ";".join(claim.localities), "factions": ";".join(claim.factions),
              "confidence": level, "source": source}]
+
+
+def identity(headers: Mapping[str, str] | None, header: str | None, typed: str | None
+             ) -> str:
+    """Who is accepting: the proxy's header when one is configured, else the typed name.
+
+    The value is put on one line and cut to ``MAX_NAME_CHARS``; empty when unknown. With a
+    header configured, a typed name is never used (the proxy is the only authority).
+    """
+    if header:
+        value = next((v for k, v in (headers or {}).items() if k.lower() == header.lower()), "")
+    else:
+        value = typed or ""
+    return " ".join(str(value).split())[:MAX_NAME_CHARS]
 
 
 def report_rows(items: Sequence[IngestedReport]) -> list[dict[str, Any]]:
@@ -186,11 +204,11 @@ def load_reports(seeds_dir: Path, atlas_key: str, dataset: Dataset
 
 # ----------------------------------------------------------------------------- callbacks
 
-def _decide_accept(key: str, claim: Claim, report: Report, data_dir: str,
-                   dataset: Dataset) -> None:
+def _decide_accept(key: str, claim: Claim, report: Report, store: Store,
+                   dataset: Dataset, who: str) -> None:
     decisions = st.session_state.setdefault(DECISIONS, {})
     try:
-        accept_claim(data_dir, claim, report, dataset=dataset)
+        accept_claim(store, claim, report, dataset=dataset, who=who)
     except ClaimError as exc:
         decisions[key] = {"status": "refused", "message": f"Not written: {exc}"}
     except WriteError as exc:
@@ -213,30 +231,30 @@ def _note(report_id: str, ok: bool, message: str) -> None:
     st.session_state.setdefault(NAME_RESULTS, {}).setdefault(report_id, []).append((ok, message))
 
 
-def _add_alias(report_id: str, wkey: str, name: str, data_dir: str) -> None:
+def _add_alias(report_id: str, wkey: str, name: str, store: Store, who: str) -> None:
     loc = st.session_state.get(f"{wkey}-alias-of")
     if not loc:
         _note(report_id, False, f"Choose the locality that {name!r} names.")
         return
     try:
-        add_alias(data_dir, loc, name)
+        add_alias(store, loc, name, who=who)
     except (ClaimError, UnknownIdError, WriteError) as exc:
         _note(report_id, False, f"Not written: {exc}")
     else:
         _note(report_id, True, f"{name!r} added as a spelling of {loc}.")
 
 
-def _add_locality(report_id: str, wkey: str, data_dir: str) -> None:
+def _add_locality(report_id: str, wkey: str, store: Store, who: str) -> None:
     ss = st.session_state
     lat, lon = ss.get(f"{wkey}-lat"), ss.get(f"{wkey}-lon")
     if lat is None or lon is None:
         _note(report_id, False, "A new locality needs its latitude and longitude.")
         return
     try:
-        add_locality(data_dir, id=str(ss.get(f"{wkey}-id", "")).strip(),
+        add_locality(store, id=str(ss.get(f"{wkey}-id", "")).strip(),
                      name=str(ss.get(f"{wkey}-name", "")), lat=float(lat), lon=float(lon),
                      source=str(ss.get(f"{wkey}-source", "")),
-                     kind=str(ss.get(f"{wkey}-kind", "town")))
+                     kind=str(ss.get(f"{wkey}-kind", "town")), who=who)
     except (ClaimError, WriteError) as exc:
         _note(report_id, False, f"Not written: {exc}")
     else:
@@ -290,7 +308,7 @@ def render_report_text(item: IngestedReport) -> None:
                                      [(f.start, f.end) for f in item.factions]))
 
 
-def render_claims(item: IngestedReport, *, dataset: Dataset, data_dir: Path,
+def render_claims(item: IngestedReport, *, dataset: Dataset, store: Store, who: str,
                   writable: bool) -> None:
     """The proposed claims with Accept / Reject per claim and the outcome of each decision."""
     report = item.report
@@ -315,7 +333,7 @@ def render_claims(item: IngestedReport, *, dataset: Dataset, data_dir: Path,
                 c1, c2 = st.columns(2)
                 c1.button("Accept", key=f"accept-{key}", type="primary", disabled=not writable,
                           on_click=_decide_accept,
-                          args=(key, claim, report, str(data_dir), dataset))
+                          args=(key, claim, report, store, dataset, who))
                 c2.button("Reject", key=f"reject-{key}", on_click=_decide_reject, args=(key,))
                 continue
             status = decision["status"]
@@ -331,7 +349,7 @@ def render_claims(item: IngestedReport, *, dataset: Dataset, data_dir: Path,
                 st.button("Dismiss", key=f"undo-{key}", on_click=_undo, args=(key,))
 
 
-def render_candidates(item: IngestedReport, *, dataset: Dataset, data_dir: Path,
+def render_candidates(item: IngestedReport, *, dataset: Dataset, store: Store, who: str,
                       writable: bool) -> None:
     """Unresolved place-like names, each with forms to add it as an alias or a new locality."""
     report = item.report
@@ -349,7 +367,7 @@ def render_candidates(item: IngestedReport, *, dataset: Dataset, data_dir: Path,
                 st.selectbox("Add as a spelling of", ids, index=None, key=f"{wkey}-alias-of",
                              format_func=lambda i: dataset.locality(i).name)
                 st.form_submit_button("Add alias", disabled=not writable, on_click=_add_alias,
-                                      args=(report.id, wkey, cand.name, str(data_dir)))
+                                      args=(report.id, wkey, cand.name, store, who))
             with st.form(f"{wkey}-new-form"):
                 st.markdown("**Or add as a new locality** (shown on the map, not tessellated)")
                 st.text_input("id (lower-case slug)", value=slug_id(cand.name), key=f"{wkey}-id")
@@ -364,7 +382,7 @@ def render_candidates(item: IngestedReport, *, dataset: Dataset, data_dir: Path,
                 st.text_input("source of the coordinates (required)", key=f"{wkey}-source")
                 st.form_submit_button("Add locality", disabled=not writable,
                                       on_click=_add_locality,
-                                      args=(report.id, wkey, str(data_dir)))
+                                      args=(report.id, wkey, store, who))
 
 
 def render_upload(seeds_dir: Path) -> None:
@@ -390,22 +408,47 @@ def render_upload(seeds_dir: Path) -> None:
                               args=(str(seeds_dir), "paste"))
 
 
-def render_page(dataset: Dataset, atlas_key: str, *, data_dir: Path, seeds_dir: Path,
-                writable: bool = True) -> None:
+def render_identity(store: Store, header: str | None) -> str:
+    """Who is accepting (see ``identity``), with the field to type it when no proxy says."""
+    if header:
+        who = identity(st.context.headers, header, None)
+        st.caption(f"Accepting as **{md_escape(who)}** (from the {md_escape(header)} header)"
+                   if who else f"The proxy sent no {md_escape(header)} header: sign in "
+                   "through it to accept claims.")
+        return who
+    st.text_input("Your name (recorded with each accept)", key=ANALYST,
+                  max_chars=MAX_NAME_CHARS,
+                  placeholder="required" if store.shared else "optional")
+    who = identity(None, None, st.session_state.get(ANALYST))
+    if store.shared and not who:
+        st.caption("This dataset is shared: type your name to accept claims.")
+    return who
+
+
+def render_page(dataset: Dataset, atlas_key: str, *, store: Store, seeds_dir: Path,
+                writable: bool = True, identity_header: str | None = None) -> None:
     """The whole Reports page for a loaded dataset and a reports folder.
 
     Parameters
     ----------
     dataset : Dataset
-        The dataset loaded from ``data_dir`` (ids, names and accepted rows are read from it).
+        The dataset loaded from ``store`` (ids, names and accepted rows are read from it).
     atlas_key : str
         The loader's key of that dataset (part of the reports cache key).
-    data_dir, seeds_dir : Path
-        Where accepted claims and new names are written; where reports are read and saved.
+    store : Store
+        Where accepted claims and new names are written.
+    seeds_dir : Path
+        Where reports are read and saved.
     writable : bool
-        False while the dataset files are invalid (nothing may be written then).
+        False while the dataset is invalid (nothing may be written then).
+    identity_header : str, optional
+        The header a trusted reverse proxy sets to the signed-in analyst; without it the
+        analyst types a name (required for a shared database store).
     """
     st.title("Reports")
+    who = render_identity(store, identity_header)
+    if store.shared and not who:
+        writable = False
     items, problems = load_reports(seeds_dir, atlas_key, dataset)
     render_problems(problems)
     with st.expander("Add a report (upload or paste)", expanded=not items):
@@ -424,5 +467,5 @@ def render_page(dataset: Dataset, atlas_key: str, *, data_dir: Path, seeds_dir: 
     with left:
         render_report_text(item)
     with right:
-        render_claims(item, dataset=dataset, data_dir=data_dir, writable=writable)
-        render_candidates(item, dataset=dataset, data_dir=data_dir, writable=writable)
+        render_claims(item, dataset=dataset, store=store, who=who, writable=writable)
+        render_candidates(item, dataset=dataset, store=store, who=who, writable=writable)
