@@ -89,6 +89,29 @@ def _cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
+def _load_geonames() -> tuple[Any, Any, float]:
+    """The shipped dataset, the GeoNames places and the seconds they took to load."""
+    from geo.dataset import load_dataset
+    from geo.geonames import load_geonames
+
+    dataset = load_dataset(ROOT / "data")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    # the whole world (cities500): the first run builds the pickle once (slow), then loads it
+    t_geo, geonames = _clock(lambda: load_geonames(None, cache_dir=CACHE))
+    return dataset, geonames, t_geo
+
+
+def prepare(quick: bool) -> tuple[Any, Any, list[tuple[str, str]]]:
+    """The dataset, the name index with GeoNames (as ``run`` builds it) and the corpus."""
+    from geo.mentions import MentionIndex
+
+    dataset, geonames, _ = _load_geonames()
+    entries = [(name, ref, "geonames") for name, ref in geonames.entries()]
+    index = MentionIndex.for_dataset(dataset, entries, cache_dir=CACHE)
+    syrian = [p[1] for p in geonames.places if p[4] == "SY"]
+    return dataset, index, make_corpus(dataset, syrian[:500], 150_000 if quick else 2_000_000)
+
+
 def run(res: Any, *, quick: bool) -> None:
     """Measure index build/load, end-to-end ingestion MB/s and flashtext MB/s (interleaved).
 
@@ -97,16 +120,11 @@ def run(res: Any, *, quick: bool) -> None:
     """
     from flashtext import KeywordProcessor
 
-    from geo.dataset import load_dataset
-    from geo.geonames import load_geonames
     from geo.ingest import BATCH_SIZE, cpu_count, ingest_paths, ingest_reports
     from geo.mentions import MentionIndex
     from geo.reports import parse_report
 
-    dataset = load_dataset(ROOT / "data")
-    CACHE.mkdir(parents=True, exist_ok=True)
-    # the whole world (cities500): the first run builds the pickle once (slow), then loads it
-    t_geo, geonames = _clock(lambda: load_geonames(None, cache_dir=CACHE))
+    dataset, geonames, t_geo = _load_geonames()
     res.add("ingest.geonames_load", t_geo, "s")
     entries = [(name, ref, "geonames") for name, ref in geonames.entries()]
     res.add("ingest.gazetteer_names", len(entries), "names")

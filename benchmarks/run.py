@@ -40,7 +40,8 @@ from geo.dataset import load_dataset  # noqa: E402
 from geo.snapshot import _json_default, dumps  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / "_data"
-SECTIONS = ("setup", "snapshot", "sweep", "areas", "exports", "ingest", "hostile", "app")
+SECTIONS = ("setup", "snapshot", "sweep", "areas", "exports", "ingest", "hostile", "cluster",
+            "app")
 
 
 class Results:
@@ -222,6 +223,13 @@ def bench_hostile(res: Results, quick: bool) -> None:
     hostile.run(res, quick=quick)
 
 
+def bench_cluster(res: Results, quick: bool) -> None:
+    """Ingestion on a 2-worker Dask LocalCluster (see benchmarks/cluster_bench.py)."""
+    from benchmarks import cluster_bench
+
+    cluster_bench.run(res, quick=quick)
+
+
 def bench_app(res: Results, data: Path, quick: bool) -> None:
     """Slider-to-map latency, cold start and server memory (see benchmarks/app_bench.py)."""
     try:
@@ -288,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_ingest(res, q)
     if "hostile" in only:
         bench_hostile(res, q)
+    if "cluster" in only:
+        bench_cluster(res, q)
     if "app" in only:
         bench_app(res, data, q)
     print()

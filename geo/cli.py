@@ -9,7 +9,7 @@ import errno
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -87,12 +87,16 @@ def _parser() -> _Parser:
     data_opt(i)
     i.add_argument("--default-date", type=_date, default=None,
                    help="date for reports that carry none (YYYY-MM-DD)")
-    i.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+    i.add_argument("--jobs", type=_jobs, default=None, metavar="N",
                    help="ingest in N worker processes, each taking batches of 64 files "
-                        "(default 1; 0: one per CPU); the output is the same as with 1")
+                        "(default 1, with --dask local one per CPU; 0: one per CPU); the "
+                        "output is the same as with 1")
     i.add_argument("--strict", action="store_true",
                    help="stop at the first broken report (default: list it on standard "
                         "error, skip it, ingest the others, exit with status 1)")
+    i.add_argument("--dask", default=None, metavar="ADDRESS",
+                   help="ingest the batches on a Dask cluster: tcp://HOST:8786, or 'local' "
+                        "(a LocalCluster of --jobs worker processes on 127.0.0.1)")
 
     v = sub.add_parser("validate", help="check a dataset; one file:line: message per problem")
     data_opt(v)
@@ -207,18 +211,17 @@ def _cmd_ingest(args: argparse.Namespace, out: TextIO) -> int:
         if missing:
             raise _UsageError(f"no such report file: {', '.join(missing)}")
         dataset = store.load()
+    if args.dask is not None and not (args.dask == "local" or "://" in args.dask):
+        raise _UsageError(f"--dask takes tcp://HOST:PORT or local, not {args.dask!r}")
     index = MentionIndex.for_dataset(dataset)
     total = len(args.files)
-
-    def progress(done: int, count: int, path: Path) -> None:
-        if total > 1:
-            print(f"[{done}/{count}] {path}", file=sys.stderr)
-
+    jobs = args.jobs if args.jobs is not None else (0 if args.dask == "local" else 1)
     problems: list[Problem] | None = None if args.strict else []
     try:
-        doc = ingest_paths(list(args.files), dataset=dataset, index=index, progress=progress,
-                           default_date=args.default_date, jobs=args.jobs or cpu_count(),
-                           problems=problems)
+        with _progress(total) as progress:
+            doc = ingest_paths(list(args.files), dataset=dataset, index=index,
+                               progress=progress, default_date=args.default_date,
+                               jobs=jobs or cpu_count(), problems=problems, dask=args.dask)
     except BrokenProcessPool as exc:  # a worker was killed (out of memory?), no traceback
         print(f"geo: error: an ingest worker process died: {exc} (try --jobs 1)",
               file=sys.stderr)
@@ -231,6 +234,24 @@ def _cmd_ingest(args: argparse.Namespace, out: TextIO) -> int:
               "skipped (--strict stops at the first)", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[int, int, Path], None]]:
+    """Ingestion progress on standard error, for several files: a bar on a terminal (tqdm),
+    else one ``[done/total] path`` line per file (for logs)."""
+    if total > 1 and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        with tqdm(total=total, unit="report", file=sys.stderr, dynamic_ncols=True) as bar:
+            yield lambda done, count, path: bar.update(done - bar.n)
+        return
+
+    def line(done: int, count: int, path: Path) -> None:
+        if total > 1:
+            print(f"[{done}/{count}] {path}", file=sys.stderr)
+
+    yield line
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:

@@ -87,3 +87,8 @@ class ClaimError(GeoError, ValueError):
 class StoreError(GeoError):
     """A dataset store cannot be opened or used: bad URL, unreachable or foreign database,
     a schema older or newer than the code."""
+
+
+class IngestError(GeoError, RuntimeError):
+    """Ingestion failed in a way no report problem explains: a report that breaks the code,
+    a worker or cluster that failed. The message names the report or batch."""

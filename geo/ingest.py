@@ -18,16 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from geo.claims import Claim, extract_claims
-from geo.errors import Problem, ReportError
+from geo.errors import IngestError, Problem, ReportError
 from geo.factions_text import FactionMention, faction_index
 from geo.mentions import Mention, MentionIndex, candidate_places, find_mentions_many
 from geo.model import Dataset
 from geo.normalize import skeleton_texts
-from geo.reports import Report, read_report
+from geo.reports import Report, decode_report, parse_report, read_report, read_report_bytes
 
 Progress = Callable[[int, int, Path], None]
 BATCH_SIZE = 64  # reports ingested together by ``ingest_paths`` (shared passes, bounded memory)
 _Entries = list[dict[str, Any] | Problem]  # a batch's files: JSON entry, or why it was skipped
+Content = tuple[str, bytes] | Problem  # a file read: (path, bytes), or why it could not be
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ def _outside(mentions: Sequence[Mention], factions: Sequence[FactionMention]) ->
 
 def ingest_paths(paths: Sequence[Path | str], *, dataset: Dataset, index: MentionIndex,
                  progress: Progress | None = None, default_date: dt.date | None = None,
-                 problems: list[Problem] | None = None, jobs: int = 1) -> dict[str, Any]:
+                 problems: list[Problem] | None = None, jobs: int = 1,
+                 dask: str | None = None) -> dict[str, Any]:
     """Ingest report files into the JSON document of ``python -m geo ingest`` (GUIDE 2).
 
     Files are read and ingested by batches of ``BATCH_SIZE``. With ``jobs`` > 1 and at least
@@ -161,7 +163,12 @@ def ingest_paths(paths: Sequence[Path | str], *, dataset: Dataset, index: Mentio
         When given, broken files are skipped and their problems appended here; when not,
         the first broken file raises.
     jobs : int
-        Worker processes (1: ingest in this process).
+        Worker processes (1: ingest in this process); with ``dask="local"``, the
+        LocalCluster's workers.
+    dask : str, optional
+        Ingest the batches on a Dask cluster: ``tcp://host:8786`` (a running scheduler) or
+        ``"local"`` (a LocalCluster started for the call); see ``geo.ingest_dask``. The
+        document, problems, progress calls and first report error are those of one process.
 
     Returns
     -------
@@ -176,6 +183,8 @@ def ingest_paths(paths: Sequence[Path | str], *, dataset: Dataset, index: Mentio
     ------
     ReportError
         For a broken file, when ``problems`` is None.
+    IngestError
+        When a report breaks the ingestion (naming it), or the Dask cluster fails.
     ValueError
         When ``jobs`` is less than 1.
     concurrent.futures.process.BrokenProcessPool
@@ -188,9 +197,15 @@ def ingest_paths(paths: Sequence[Path | str], *, dataset: Dataset, index: Mentio
     batches = [paths[first:first + BATCH_SIZE] for first in range(0, len(paths), BATCH_SIZE)]
     job = _BatchJob(dataset, index, default_date, stop_at_problem=problems is None)
     workers = min(jobs, len(batches))
-    results: Generator[_Entries, None, None] = (
-        _pooled(batches, job, workers) if workers > 1
-        else (_ingest_batch(batch, job) for batch in batches))
+    results: Generator[_Entries, None, None]
+    if dask is not None:
+        from geo.ingest_dask import dask_batches
+
+        results = dask_batches(batches, job, dask, workers=jobs if jobs > 1 else None)
+    elif workers > 1:
+        results = _pooled(batches, job, workers)
+    else:
+        results = (_ingest_batch(batch, job) for batch in batches)
     out = []
     done = 0
     with contextlib.closing(results):  # a pool is shut down when a broken file stops us
@@ -220,17 +235,66 @@ class _BatchJob:
 
 def _ingest_batch(paths: Sequence[Path | str], job: _BatchJob) -> _Entries:
     """The JSON entry of each file, or its problem; up to the first problem if the job says."""
-    read: list[Report | Problem] = []
+    return ingest_contents(read_contents(paths, job), job)
+
+
+def read_contents(paths: Sequence[Path | str], job: _BatchJob) -> list[Content]:
+    """Each file's bytes (or why it cannot be read), up to the first problem if the job says."""
+    out: list[Content] = []
     for path in paths:
         try:
-            read.append(read_report(path, default_date=job.default_date))
+            out.append((str(path), read_report_bytes(path)))
+        except ReportError as exc:
+            out.append(exc.problem)
+            if job.stop_at_problem:
+                break
+    return out
+
+
+def ingest_contents(contents: Sequence[Content], job: _BatchJob) -> _Entries:
+    """``_ingest_batch`` of files already read: where a batch is ingested (perhaps remotely).
+
+    Raises
+    ------
+    IngestError
+        Naming the report when ingesting raised an unexpected exception (a bug, a dataset
+        and index that do not belong together): its reports are retried one by one to find
+        the one that fails.
+    """
+    read: list[Report | Problem] = []
+    for item in contents:
+        if isinstance(item, Problem):
+            read.append(item)
+            if job.stop_at_problem:
+                break
+            continue
+        path, data = item
+        try:
+            read.append(parse_report(decode_report(data, path=path), path=path,
+                                     default_date=job.default_date))
         except ReportError as exc:
             read.append(exc.problem)
             if job.stop_at_problem:
                 break
-    ingested = iter(ingest_reports([r for r in read if isinstance(r, Report)],
-                                   dataset=job.dataset, index=job.index))
+    reports = [r for r in read if isinstance(r, Report)]
+    try:
+        ingested = iter(ingest_reports(reports, dataset=job.dataset, index=job.index))
+    except Exception as exc:
+        raise _failure(reports, job, exc) from exc
     return [r if isinstance(r, Problem) else report_document(next(ingested)) for r in read]
+
+
+def _failure(reports: Sequence[Report], job: _BatchJob, exc: Exception) -> IngestError:
+    """The error naming the report of a batch that makes ``ingest_reports`` raise."""
+    for report in reports:
+        try:
+            ingest_reports([report], dataset=job.dataset, index=job.index)
+        except Exception as alone:
+            return IngestError(f"{report.path}: cannot be ingested: "
+                               f"{type(alone).__name__}: {alone}")
+    return IngestError(f"{reports[0].path if reports else '?'} (and the rest of its batch of "
+                       f"{len(reports)}): cannot be ingested together: "
+                       f"{type(exc).__name__}: {exc}")
 
 
 def _pooled(batches: Sequence[Sequence[Path | str]], job: _BatchJob, workers: int

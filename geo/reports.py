@@ -124,6 +124,22 @@ def read_report(path: Path | str, *, default_date: dt.date | None = None,
         When the file is missing, too large, empty, binary (NUL bytes), not UTF-8, or has
         no date; the message says which, with the line where it applies.
     """
+    data = read_report_bytes(path, max_bytes=max_bytes)
+    return parse_report(decode_report(data, path=str(path)), path=str(path),
+                        default_date=default_date)
+
+
+def read_report_bytes(path: Path | str, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """A report file's bytes, refusing what is missing, not a file or too large.
+
+    The first step of ``read_report``; ``decode_report`` and ``parse_report`` do the rest
+    (perhaps on another machine: a cluster worker receives the bytes).
+
+    Raises
+    ------
+    ReportError
+        Naming the file and what is wrong with it.
+    """
     p = Path(path)
     label = str(path)
     try:
@@ -136,10 +152,9 @@ def read_report(path: Path | str, *, default_date: dt.date | None = None,
         raise ReportError(label, 0, f"the report is too large ({size:,} bytes; the limit is "
                                     f"{max_bytes:,} bytes)")
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         raise ReportError(label, 0, f"cannot read the report: {exc.strerror}") from exc
-    return parse_report(decode_report(data, path=label), path=label, default_date=default_date)
 
 
 def decode_report(data: bytes, *, path: str) -> str:
