@@ -278,6 +278,9 @@ def _cmd_store(args: argparse.Namespace, out: TextIO) -> int:
                 print(f"geo: note: {note}", file=sys.stderr)
             out.write(f"imported {args.source} into {store.location}\n")
         elif args.store_command == "export":
+            if args.target.exists() and (not args.target.is_dir() or any(args.target.iterdir())):
+                raise _UsageError(f"{args.target} is not an empty directory: export into a "
+                                  "new one")
             written = export_dir(store, args.target)
             out.write(f"exported {store.location} to {args.target} ({len(written)} files)\n")
         elif args.store_command == "upgrade":

@@ -275,6 +275,33 @@ def test_a_writer_killed_in_the_middle_of_an_accept_leaves_no_partial_row(
     assert [c["who"] for c in store.log()] == ["next", "tester"]
 
 
+def test_an_app_role_that_may_only_read_and_insert_can_accept(
+        mini: Path, store_url: str, pg_cluster: PgCluster) -> None:
+    """The README's advice for app servers: SELECT and INSERT only, nothing else."""
+    import re
+
+    imported(mini, store_url)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    grants = re.search(r"\(`(GRANT SELECT, INSERT .*?)`\)", readme, re.S)
+    assert grants, "README.md no longer says which grants the app servers need"
+    pg_cluster.sql("DO $$ BEGIN CREATE ROLE mapapp LOGIN; EXCEPTION WHEN duplicate_object "
+                   "THEN NULL; END $$")
+    for statement in " ".join(grants.group(1).split()).split(";"):
+        if statement.strip():
+            pg_cluster.sql(statement, store_url)
+    app = DatabaseStore(store_url.replace("postgres@", "mapapp@"))
+    dataset = app.load()
+    accept_claim(app, control("eastburg", dt.date(2020, 1, 3)), report(), dataset=dataset,
+                 who="app role")
+    add_alias(app, "eastburg", "Eastburgh", who="app role")
+    assert app.log()[0]["who"] == "app role"
+    import psycopg
+
+    with pg_cluster.connect(store_url) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("SET ROLE mapapp")
+        conn.execute("DROP TRIGGER control_append_only ON control")
+
+
 # -- revisions and the atlas cache --------------------------------------------------------
 
 
@@ -323,8 +350,9 @@ def test_clear_errors_for_a_missing_database_an_empty_one_and_a_second_import(
         tmp_path: Path, empty_db: str, pg_cluster: PgCluster) -> None:
     with pytest.raises(StoreError, match='database "nosuch" does not exist'):
         DatabaseStore(pg_cluster.url("nosuch")).load()
-    with pytest.raises(StoreError, match="holds no dataset: `python -m geo store import"):
-        DatabaseStore(empty_db).load()
+    for read in (DatabaseStore(empty_db).load, DatabaseStore(empty_db).revision):
+        with pytest.raises(StoreError, match="holds no dataset: `python -m geo store import"):
+            read()
     store = imported(make_dataset(tmp_path / "mini"), empty_db)
     with pytest.raises(StoreError, match="already holds a dataset"):
         import_dir(make_dataset(tmp_path / "mini2"), store)
@@ -346,6 +374,11 @@ def test_command_line_errors_are_one_line(tmp_path: Path, capsys: pytest.Capture
     assert err.startswith("geo: error: cannot use postgresql://postgres@/nosuch")
     assert len(err.splitlines()) == 1
     assert main(["store", "export", str(tmp_path), str(tmp_path / "x")]) == 2
+    assert "not a postgresql:// URL" in capsys.readouterr().err
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "mine.txt").write_text("keep")
+    assert main(["store", "export", pg_cluster.url("nosuch"), str(tmp_path / "full")]) == 2
+    assert "is not an empty directory" in capsys.readouterr().err
 
 
 def test_the_log_says_who_did_what(mini: Path, store_url: str) -> None:

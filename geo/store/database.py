@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, create_engine, func, insert, select, text
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, ProgrammingError, SQLAlchemyError
 
 from geo import csvio
 from geo.dataset import COLUMNS, FILES, checked, validate_contents
@@ -87,7 +87,12 @@ class DatabaseStore:
                      "(SELECT min(at) FROM changes), (SELECT max(id) FROM changes), "
                      f"{parts}")
         with self._connect() as conn:
-            row = conn.execute(query).one()
+            try:
+                row = conn.execute(query).one()
+            except ProgrammingError:  # no such table: say what the database lacks
+                conn.rollback()
+                self._check_schema(conn)
+                raise
         return hashlib.sha256(repr(tuple(row)).encode()).hexdigest()
 
     def stamp(self) -> str:
