@@ -346,6 +346,26 @@ def test_the_migrations_create_the_tables_the_code_uses(store_url: str) -> None:
     engine.dispose()
 
 
+def test_the_migrations_go_down_and_up_again(empty_db: str, pg_cluster: PgCluster) -> None:
+    from alembic import command
+
+    from geo.store.database import _alembic_config
+
+    store = DatabaseStore(empty_db)
+    store.upgrade()
+    engine = sqlalchemy.create_engine(empty_db.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn, conn.begin():
+        command.downgrade(_alembic_config(conn), "base")
+    engine.dispose()
+    left = pg_cluster.sql("SELECT table_name FROM information_schema.tables "
+                          "WHERE table_schema = 'public' AND table_type = 'BASE TABLE' "
+                          "AND table_name <> 'spatial_ref_sys'",
+                          empty_db)
+    assert left == [("alembic_version",)]
+    assert store.upgrade() == "0001"
+    store.close()
+
+
 def test_clear_errors_for_a_missing_database_an_empty_one_and_a_second_import(
         tmp_path: Path, empty_db: str, pg_cluster: PgCluster) -> None:
     with pytest.raises(StoreError, match='database "nosuch" does not exist'):

@@ -1,0 +1,1 @@
+"""Alembic migrations of the database store's schema (``python -m geo store upgrade``)."""

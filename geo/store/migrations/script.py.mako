@@ -18,8 +18,10 @@ depends_on = ${repr(depends_on)}
 
 
 def upgrade() -> None:
+    """What this revision adds."""
     ${upgrades if upgrades else "pass"}
 
 
 def downgrade() -> None:
+    """Undo ``upgrade``."""
     ${downgrades if downgrades else "pass"}

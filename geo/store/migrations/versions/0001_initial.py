@@ -56,6 +56,7 @@ def _keys() -> list[sa.Column]:
 
 
 def upgrade() -> None:
+    """Create the tables, their ``_current`` views, indexes and append-only triggers."""
     op.execute("CREATE EXTENSION IF NOT EXISTS postgis")
     op.create_table(
         "changes",
@@ -112,6 +113,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Drop everything ``upgrade`` created (and every dataset in it)."""
     for name in VERSIONED:
         op.execute(f"DROP VIEW {name}_current")
         op.drop_table(name)
