@@ -94,7 +94,7 @@ def accept_claim(store: Store | Path | str, claim: Claim, report: Report, *,
 def _accepted_row(claim: Claim, report: Report, who: str) -> Append:
     """The ``accepted.csv`` row of an accepted claim: when, who, which report and sentence."""
     row = {"accepted_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-           "who": cell_text(who), "report": report.id,
+           "who": cell_text(who), "report": cell_text(report.id),
            "report_date": report.date.isoformat(), "report_source": cell_text(report.source),
            "rule": _rule_name(claim), "date": claim.date.isoformat(),
            "localities": ";".join(claim.localities), "factions": ";".join(claim.factions),
