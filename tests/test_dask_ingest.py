@@ -124,20 +124,25 @@ def test_a_report_that_breaks_the_ingestion_is_named(
     assert str(remote_error.value).startswith(f"{dateless}: cannot be ingested: ")
 
 
-def test_a_broken_file_stops_the_run_as_in_one_process(
+def test_a_broken_file_is_skipped_or_stops_the_run_as_in_one_process(
         tmp_path: Path, reports: list[Path], cluster: LocalCluster,
         capsys: pytest.CaptureFixture) -> None:
     broken = tmp_path / "broken.txt"
     broken.write_bytes(b"date 2018-03-01\n\x00\x01binary")
     files = [str(p) for p in [*reports[:70], broken, *reports[70:90]]]
-    results = []
-    for extra in ([], ["--dask", cluster.scheduler_address]):
-        out = io.StringIO()
-        status = main(["ingest", *files, *extra], out=out)
-        results.append((status, out.getvalue(), capsys.readouterr().err.splitlines()[-1]))
-    assert results[0] == results[1]
-    assert results[0][0] == 1 and results[0][2] == f"geo: error: {broken}:2: the report is " \
-        "binary (NUL bytes), not plain text"
+    why = f"{broken}:2: the report is binary (NUL bytes), not plain text"
+    for strict, last in (([], f"geo: skipped {why}"), (["--strict"], f"geo: error: {why}")):
+        results = []
+        for extra in ([], ["--dask", cluster.scheduler_address]):
+            out = io.StringIO()
+            status = main(["ingest", *files, *strict, *extra], out=out)
+            err = [ln for ln in capsys.readouterr().err.splitlines()
+                   if not ln.startswith("[")]  # the progress lines
+            results.append((status, out.getvalue(), err))
+        assert results[0] == results[1]
+        assert results[0][0] == 1 and last in results[0][2]
+        if not strict:
+            assert len(json.loads(results[0][1])["reports"]) == len(files) - 1
 
 
 def test_a_scheduler_without_workers_is_an_error_not_a_hang(
