@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -18,6 +19,9 @@ import streamlit as st
 
 #: At most this many prefetch requests wait at once (per server process).
 MAX_PENDING = 2
+#: Seconds the thread waits before drawing ahead: the CPU goes first to the browser drawing
+#: the map just sent (the browser and the server share the same cores in a local setup).
+DELAY_S = 0.3
 
 
 def ahead(day: dt.date, start: dt.date, end: dt.date, changes: Sequence[dt.date]
@@ -65,6 +69,7 @@ def draw_ahead(render: Callable[[dt.date], object], days: Sequence[dt.date]) -> 
     thread. Returns False when the request was dropped because the thread is busy.
     """
     def job() -> None:
+        time.sleep(DELAY_S)
         for day in days:
             try:
                 render(day)
