@@ -64,9 +64,12 @@ def test_snapshot_step_prints_json_lines_and_a_table(tiny: Path, capsys) -> None
     run.bench_snapshot(res, atlas, n_dates=3, base_every=1)
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
     assert [r["name"] for r in lines] == [
-        "snapshot.median", "snapshot.p95", "snapshot_with_json_text.median",
-        "snapshot_with_json_text.p95"]
+        "snapshot.median", "snapshot.p95", "snapshot.cpu_median", "snapshot.cpu_p95",
+        "snapshot_with_json_text.median", "snapshot_with_json_text.p95"]
     for row in lines:
+        if row["name"].startswith("snapshot.cpu_"):  # no baseline: CPU time of the atlas
+            assert row["value"] > 0 and row["baseline"] is None
+            continue
         assert set(row) == {"name", "value", "unit", "baseline", "ratio"}
         assert row["unit"] == "ms" and row["value"] > 0 and row["baseline"] > 0
         assert row["ratio"] == pytest.approx(row["baseline"] / row["value"], rel=0.01)
