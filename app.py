@@ -94,6 +94,9 @@ with tools.popover("Layers", width="stretch"):
     show_front = st.checkbox("Frontlines", value=True, key="show_front")
     show_corr = st.checkbox("Humanitarian corridors", value=True, key="show_corr")
     show_routes = st.checkbox("Evacuation routes", value=True, key="show_routes")
+    show_unc = st.checkbox("Uncertain control (hatched)", value=True, key="show_unc",
+                           help="Ground held under a low-confidence report or a date that "
+                                "sources disagree on")
     speed = st.selectbox("Playback speed", list(SPEEDS), index=1, key="speed")
     c1, c2 = st.columns(2)
     c1.button("Fit to routes", on_click=_fit, args=(True,), disabled=not ds.routes)
@@ -133,7 +136,7 @@ def main_panel() -> None:
                icon=":material/pause:" if ss.playing else ":material/play_arrow:",
                shortcut="Space", help="play or pause", on_click=_toggle_play)
     ckey = hash(tuple(sorted(counts.items())))
-    toggles = mapcache.Toggles(show_front, show_corr, show_routes)
+    toggles = mapcache.Toggles(show_front, show_corr, show_routes, show_unc)
     view = ss.view or {}
     pair = span(compare_day, day)  # the compared dates, earlier first
     map_col, side = st.columns(list(layout.MAP_COLUMNS))
@@ -163,16 +166,22 @@ def main_panel() -> None:
             loc = ds.locality(ss.town)
             holder, since = atlas.holder(ss.town, day) if loc.territory else (None, None)
             town_panel(loc, day=day, holder=holder, since=since, history=atlas.history(ss.town),
-                       excerpts=ex_by_loc.get(ss.town, ()), faction_names=fnames)
+                       excerpts=ex_by_loc.get(ss.town, ()), faction_names=fnames,
+                       in_force=atlas.timeline.current_row(ss.town, day)
+                       if loc.territory else None)
     if pair is not None:
         compare_summary(loaders.diff(akey, *pair, atlas))
     chart_col, list_col = st.columns([3, 2])
     with list_col:
         changes_panel(loaders.change_log(akey, atlas), day, step_change(day, changes, -1),
                       on_pick=_show)
-    series = loaders.chart_series(akey, atlas)
-    chart_col.vega_lite_chart(
-        area_chart(series, {fnames[k]: c for k, c in fcolors.items()}, day), width="stretch")
+    show_range = chart_col.toggle(
+        "Range where sources disagree on dates", key="show_range",
+        help="Shade each faction's area between the earliest and the latest dates sources "
+             "give for disputed changes")
+    series = loaders.chart_series(akey, atlas, ranges=show_range)
+    chart_col.vega_lite_chart(area_chart(series, {fnames[k]: c for k, c in fcolors.items()},
+                                         day, show_range=show_range), width="stretch")
     d1, d2 = chart_col.columns(2)
     d1.download_button("Download snapshot GeoJSON", on_click="ignore",
                        data=lambda: dumps(loaders.snapshot(akey, day, ckey, atlas, counts)),

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 #: Schemes a citation's link may have; anything else is shown as text, never linked.
 LINK_SCHEMES = ("http", "https")
 
+#: Citation labels longer than this are cut (a link keeps the whole address).
+LABEL_CHARS = 70
 #: A web address in a dataset citation: up to the first space (or character a URL lacks).
 _URL = re.compile(r"https?://[^\s<>\"'`\\|]+", re.IGNORECASE)
 #: ``geo.accept.citation``: ``report ID (YYYY-MM-DD)[ SOURCE]: sentence``.
@@ -76,6 +78,21 @@ def parse_citation(text: str) -> Citation:
                         excerpt=sentence.strip() or None)
     found = _URL.search(text)
     return Citation(text=text, url=safe_url(_trim(found.group(0))) if found else None)
+
+
+def citation_label(c: Citation, max_chars: int = LABEL_CHARS) -> str:
+    """A short plain-text label for a citation: its text without its address, else the host."""
+    if c.report:
+        text = f"report {c.report}"
+    else:
+        text = c.text.replace(c.url, "") if c.url else c.text
+        text = re.sub(r"\(\s*\)", "", re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", text)))
+        text = " ".join(text.split()).strip(" :,-")
+        if c.url:  # "reposted at <address>": the dangling word goes with the address
+            text = re.sub(r"\s+(?:at|via|on|in|from)$", "", text)
+        if not text and c.url:
+            text = urlsplit(c.url).hostname or c.url
+    return text if len(text) <= max_chars else text[:max_chars - 1] + "…"
 
 
 def parse_sources(cell: str) -> tuple[Citation, ...]:

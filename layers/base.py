@@ -16,6 +16,7 @@ from layers.html import esc
 from layers.keys import PageKeys
 from layers.labels import LabelDeclutter
 from layers.towns import TownLayer
+from layers.uncertainty import HatchFill
 
 #: Above this many localities the names are hover tooltips, not permanent labels.
 MAX_PERMANENT_LABELS = 400
@@ -80,6 +81,7 @@ def base_map(
     m.default_js = offline_js(vendor_url)
     m.default_css = offline_css(vendor_url)
     m.get_root().header.add_child(folium.Element(LABEL_CSS + FRAME_CSS))
+    HatchFill().add_to(m)  # before any layer: uncertain control is drawn hatched
     if osm:
         folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap").add_to(m)
     if study_area is not None and not study_area.is_empty:

@@ -19,7 +19,8 @@ class LabelDeclutter(MacroElement):
     order: right of the point, else left of it if the right is taken; a name whose box
     (plus ``LABEL_GAP_PX``) meets the box of a name already placed on both sides is
     hidden. Boxes are found in a grid of the map's pixels, so a zoom costs time linear in
-    the number of names. Each name's size is measured once; its box on either side follows
+    the number of names. Each name's size is measured once, when Leaflet's stylesheet
+    applies to it (it loads apart from the script); its box on either side follows
     from Leaflet's placement of a tooltip beside its point (offset and CSS margin). The label
     elements carry ``data-rank`` (their priority, 1 first) and ``data-id`` for the browser
     tests.
@@ -50,6 +51,10 @@ class LabelDeclutter(MacroElement):
             function measure() {
                 // sizes only (the same at every zoom and place); the boxes follow Leaflet's
                 // rule for a tooltip beside its point: offset, then the side's CSS margin
+                var probe = labels[0].tip.getElement();
+                // Leaflet's stylesheet loads apart from the script: until it applies, a
+                // tooltip is a plain block as wide as the map, and its size means nothing
+                if (!probe || getComputedStyle(probe).position !== "absolute") { return false; }
                 for (var i = 0; i < labels.length; i++) {
                     var el = labels[i].tip.getElement();
                     if (!el || !el.offsetWidth) { return false; }
@@ -87,8 +92,15 @@ class LabelDeclutter(MacroElement):
                     }
                 });
             }
+            var tries = 0;
             function place() {
-                if (!measured) { measured = measure(); if (!measured) { return; } }
+                if (!measured) {
+                    measured = measure();
+                    if (!measured) {  // try again shortly (for at most about 10 s)
+                        if (tries++ < 200) { setTimeout(place, 50); }
+                        return;
+                    }
+                }
                 grid = {};
                 var shown = 0;
                 for (var i = 0; i < labels.length; i++) {

@@ -17,6 +17,7 @@ from layers.dated import (
     ROUTE_COLOR,
 )
 from layers.html import esc, script_json
+from layers.uncertainty import HATCH_COLOR, hatch_css
 
 #: The layers the legend explains besides the factions' territory, in display order.
 LAYER_ENTRIES: tuple[tuple[str, str, str], ...] = (
@@ -24,7 +25,8 @@ LAYER_ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("Frontline", "line", FRONTLINE_COLOR),
     ("Corridor, open", "line", CORRIDOR_OPEN),
     ("Corridor, closed", "dash", CORRIDOR_CLOSED),
-    ("Evacuation route (arrowheads: direction)", "line", ROUTE_COLOR),
+    ("Evacuation route (arrows: direction)", "line", ROUTE_COLOR),
+    ("Uncertain control (low confidence or disputed date)", "hatch", HATCH_COLOR),
     ("Study area", "dash", "#555555"),
 )
 
@@ -34,7 +36,7 @@ class LegendEntry:
     """One legend row: the label (plain text), the symbol kind and its colour."""
 
     label: str
-    symbol: str  # "area", "dot", "line" or "dash"
+    symbol: str  # "area", "dot", "line", "dash" or "hatch"
     color: str
 
 
@@ -54,6 +56,9 @@ def legend_html(entries: Sequence[LegendEntry]) -> str:
             sym = (f'<span style="display:inline-block;width:14px;height:10px;'
                    f'background:{color};opacity:{CONTROL_OPACITY + 0.3};'
                    f'border:1px solid {color}"></span>')
+        elif e.symbol == "hatch":
+            sym = (f'<span style="display:inline-block;width:14px;height:10px;'
+                   f'background:{hatch_css(e.color)};border:1px dashed {color}"></span>')
         elif e.symbol == "dot":
             sym = (f'<span style="display:inline-block;width:10px;height:10px;'
                    f'border-radius:5px;background:{color}"></span>')
@@ -69,7 +74,7 @@ def legend_html(entries: Sequence[LegendEntry]) -> str:
 LEGEND_OPEN_MIN_PX = 800
 
 LEGEND_CSS = (
-    "<style>.map-legend{background:rgba(255,255,255,0.92);border-radius:4px;"
+    "<style>.map-legend{background:rgba(255,255,255,0.92);border-radius:4px;max-width:270px;"
     "font:12px sans-serif;line-height:17px;box-shadow:0 1px 4px rgba(0,0,0,0.3)}"
     ".map-legend-toggle{display:block;width:100%;border:0;background:none;cursor:pointer;"
     "font:bold 12px sans-serif;padding:5px 8px;text-align:left}"

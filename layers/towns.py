@@ -41,9 +41,9 @@ class TownLayer(MacroElement):
 
     Each circle carries a GeoJSON ``feature`` whose ``properties`` hold ``kind``
     (``"locality"``), ``id`` and ``name``, plus the date-dependent ``faction``,
-    ``faction_name``, ``color``, ``since``, ``excerpts`` and ``date`` once a date's payload
-    has been applied, so a click returns the place (``st_folium``'s ``last_active_drawing``)
-    and the drawn map says which date it shows.
+    ``faction_name``, ``color``, ``since``, ``excerpts``, ``uncertain`` and ``date`` once a
+    date's payload has been applied, so a click returns the place (``st_folium``'s
+    ``last_active_drawing``) and the drawn map says which date it shows.
     """
 
     _template = Template(
@@ -72,6 +72,7 @@ class TownLayer(MacroElement):
                 if (h.html) { html += "<br>held by " + h.html; }
                 if (layer._since) { html += "<br>since " + layer._since; }
                 if (q.excerpts) { html += "<br>" + q.excerpts + " report excerpt(s)"; }
+                if (layer._note) { html += "<br><i>uncertain: " + layer._note + "</i>"; }
                 var div = L.DomUtil.create("div");
                 div.innerHTML = html;
                 return div;
@@ -87,8 +88,11 @@ class TownLayer(MacroElement):
                         var h = p.holder[i] >= 0 ? fac[p.holder[i]] : nobody;
                         var s = p.since[i] >= 0 ? days[p.since[i]] : null;
                         q.faction = h.id; q.faction_name = h.name; q.color = h.color;
+                        var note = p.note && p.note[i] !== undefined ? p.notes[p.note[i]]
+                                                                         : null;
                         q.since = s; q.excerpts = ex[i] || 0; q.date = p.date;
-                        m._holder = h; m._since = s;
+                        q.uncertain = note !== null;
+                        m._holder = h; m._since = s; m._note = note;
                         if (m.options.fillColor !== h.fill) { m.setStyle({fillColor: h.fill}); }
                     }
                     // this date's other layers were just added on top: bring the towns back
@@ -119,7 +123,8 @@ class TownLayer(MacroElement):
 
 
 def town_payload(snapshot: Mapping, order: Sequence[str], colors: Mapping[str, str],
-                 faction_names: Mapping[str, str]) -> dict[str, Any]:
+                 faction_names: Mapping[str, str], notes: Mapping[str, str] | None = None
+                 ) -> dict[str, Any]:
     """What changes on the towns from one date to another, aligned with ``order``.
 
     Parameters
@@ -130,6 +135,9 @@ def town_payload(snapshot: Mapping, order: Sequence[str], colors: Mapping[str, s
         Town ids as ``TownLayer`` drew them (``town_ids``).
     colors, faction_names : mapping
         Faction id -> ``#rrggbb`` fill colour and display name (tooltip).
+    notes : mapping, optional
+        Locality id -> why its control is uncertain on the date (plain text), for the
+        places held under uncertain rows (``geo.uncertainty``).
 
     Returns
     -------
@@ -138,7 +146,9 @@ def town_payload(snapshot: Mapping, order: Sequence[str], colors: Mapping[str, s
         display name, snapshot ``color``, ``fill`` colour); ``holder``, an index into
         ``factions`` per town (-1: not in the snapshot); ``days``, the distinct escaped
         ``since`` dates; ``since``, an index into ``days`` per town (-1: none);
-        ``excerpts``, town position (as text) -> excerpt count, for the towns that have some.
+        ``excerpts``, town position (as text) -> excerpt count, for the towns that have some;
+        ``notes``, the distinct escaped notes, and ``note``, town position (as text) -> index
+        into ``notes``, for the uncertain towns.
     """
     feats = {f["properties"].get("id"): f["properties"] for f in snapshot.get("features", ())
              if f["properties"].get("kind") == "locality"}
@@ -174,8 +184,18 @@ def town_payload(snapshot: Mapping, order: Sequence[str], colors: Mapping[str, s
             since.append(-1)
         if p.get("excerpts"):
             excerpts[str(pos)] = int(p["excerpts"])
+    texts: list[str] = []
+    text_index: dict[str, int] = {}
+    note: dict[str, int] = {}
+    for pos, lid in enumerate(order):
+        text = (notes or {}).get(lid)
+        if text:
+            if text not in text_index:
+                text_index[text] = len(texts)
+                texts.append(esc(text))
+            note[str(pos)] = text_index[text]
     return {"date": snapshot.get("date"), "factions": factions, "holder": holder,
-            "days": days, "since": since, "excerpts": excerpts}
+            "days": days, "since": since, "excerpts": excerpts, "notes": texts, "note": note}
 
 
 class TownStyles(MacroElement):
@@ -197,7 +217,8 @@ class TownStyles(MacroElement):
 
 
 def locality_layer(snapshot: Mapping, order: Sequence[str], colors: Mapping[str, str],
-                   faction_names: Mapping[str, str]) -> folium.FeatureGroup:
+                   faction_names: Mapping[str, str], notes: Mapping[str, str] | None = None
+                   ) -> folium.FeatureGroup:
     """The date's towns: an empty group whose script recolours the base map's circles.
 
     Parameters
@@ -209,6 +230,8 @@ def locality_layer(snapshot: Mapping, order: Sequence[str], colors: Mapping[str,
         Town ids in ``TownLayer``'s order (``town_ids`` of the dataset's localities).
     colors, faction_names : mapping
         Faction id -> ``#rrggbb`` colour and display name.
+    notes : mapping, optional
+        Locality id -> why its control is uncertain (shown in its tooltip).
 
     Returns
     -------
@@ -217,5 +240,5 @@ def locality_layer(snapshot: Mapping, order: Sequence[str], colors: Mapping[str,
         ``TownLayer`` in the page.
     """
     group = folium.FeatureGroup(name="Localities")
-    group.add_child(TownStyles(town_payload(snapshot, order, colors, faction_names)))
+    group.add_child(TownStyles(town_payload(snapshot, order, colors, faction_names, notes)))
     return group

@@ -136,7 +136,7 @@ def test_date_change_swaps_the_layers_not_the_base_map(data_dir: Path) -> None:
     assert '"date": "2020-01-02"' in before["feature_group"]
     assert '"date": "2020-01-08"' in after["feature_group"]
     assert "2020-01-02" not in after["feature_group"]
-    assert after["feature_group"].count("map_div.addLayer(") == 5  # every layer switched on
+    assert after["feature_group"].count("map_div.addLayer(") == 6  # every layer switched on
 
 
 def test_layer_switches_drop_their_layers(data_dir: Path) -> None:
@@ -146,7 +146,7 @@ def test_layer_switches_drop_their_layers(data_dir: Path) -> None:
     args = map_args(at)
     assert '"kind": "route"' not in args["feature_group"]
     assert "window.__towns.restyle(" in args["feature_group"]  # the towns stay
-    assert args["feature_group"].count("map_div.addLayer(") == 4
+    assert args["feature_group"].count("map_div.addLayer(") == 5
 
 
 def test_towns_are_in_the_base_map_once_and_each_date_sends_their_holders(

@@ -12,9 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.changes import Change
-from geo.citations import parse_sources
+from geo.citations import citation_label, parse_sources
 from minidata import CONTROL, make_dataset
-from views.changes_view import citation_label, entry_markdown, sources_markdown, window
+from views.changes_view import entry_markdown, sources_markdown, window
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 D = dt.date.fromisoformat

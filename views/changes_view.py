@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 import streamlit as st
 
 from geo.changes import Change, ChangeList, ChangeLog
-from geo.citations import Citation
-from views.text import link_markdown, md_escape
+from views.text import md_escape, sources_markdown
 
 #: At most this many entries are shown (the rest are counted): bounded work per rerun.
 SHOWN = 12
-#: Citation labels longer than this are cut (the link keeps the whole address).
-LABEL_CHARS = 70
 WINDOWS = {"day": "This day", "step": "Since the previous change"}
 KIND_NAMES = {"control": "control", "event": "event", "corridor": "corridor",
               "route": "evacuation"}
@@ -33,25 +28,6 @@ def window(day: dt.date, previous_change: dt.date | None, start: dt.date, which:
         return day - dt.timedelta(days=1), day
     after = previous_change if previous_change is not None else start - dt.timedelta(days=1)
     return after, day
-
-
-def citation_label(c: Citation) -> str:
-    """A short plain-text label for a citation: its text without its address, else the host."""
-    if c.report:
-        text = f"report {c.report}"
-    else:
-        text = c.text.replace(c.url, "") if c.url else c.text
-        text = re.sub(r"\(\s*\)", "", re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", text)))
-        text = " ".join(text.split()).strip(" :,-")
-        if not text and c.url:
-            text = urlsplit(c.url).hostname or c.url
-    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
-
-
-def sources_markdown(sources: tuple[Citation, ...]) -> str:
-    """Markdown of the sources: escaped labels, linked only where the address passed the
-    scheme check (``views.text.link_markdown``); a report's sentence is never linked."""
-    return " · ".join(link_markdown(citation_label(c), c.url) for c in sources)
 
 
 def entry_markdown(change: Change) -> str:

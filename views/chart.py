@@ -12,8 +12,8 @@ DAY_DATASET = "chosen_day"
 MAX_DATES = 400
 
 
-def chart_rows(series: Sequence[Mapping[str, Any]], max_dates: int = MAX_DATES
-               ) -> list[dict[str, Any]]:
+def chart_rows(series: Sequence[Mapping[str, Any]], max_dates: int = MAX_DATES,
+               fields: Sequence[str] = ("area_km2",)) -> list[dict[str, Any]]:
     """The rows the chart draws: every date up to ``max_dates`` dates, else evenly spaced ones.
 
     A country over years has thousands of dates (4,019 at the benchmark's scale: 24,000 rows,
@@ -28,21 +28,25 @@ def chart_rows(series: Sequence[Mapping[str, Any]], max_dates: int = MAX_DATES
         ``geo.atlas.Atlas.area_series()`` rows, grouped by date in date order.
     max_dates : int
         Upper bound on the number of distinct dates kept.
+    fields : sequence of str
+        The figures kept besides ``date`` and ``faction_name`` (``low_km2`` and
+        ``high_km2`` too for ``geo.uncertainty.area_range`` rows).
 
     Returns
     -------
     list of dict
-        ``{"date", "faction_name", "area_km2"}`` rows (km2).
+        ``{"date", "faction_name", "area_km2"}`` rows (km2), with ``fields``.
     """
     dates = list(dict.fromkeys(r["date"] for r in series))
     step = max(1, -(-len(dates) // max_dates))  # ceiling division
     keep = set(dates[::step]) | ({dates[-1]} if dates else set())
-    return [{"date": r["date"], "faction_name": r["faction_name"], "area_km2": r["area_km2"]}
-            for r in series if r["date"] in keep]
+    return [{"date": r["date"], "faction_name": r["faction_name"],
+             **{f: r[f] for f in fields}} for r in series if r["date"] in keep]
 
 
 def area_chart(
-    series: Sequence[Mapping[str, Any]], colors: Mapping[str, str], day: dt.date
+    series: Sequence[Mapping[str, Any]], colors: Mapping[str, str], day: dt.date,
+    show_range: bool = False,
 ) -> dict[str, Any]:
     """A Vega-Lite spec: lines of km2 per faction over the period and a rule at ``day``.
 
@@ -61,6 +65,9 @@ def area_chart(
         Faction display name -> ``#rrggbb``.
     day : datetime.date
         The date shown on the map.
+    show_range : bool
+        Shade each faction's range between ``low_km2`` and ``high_km2`` (the areas if the
+        earliest or the latest of disputed dates held): the rows must carry them.
 
     Returns
     -------
@@ -68,31 +75,38 @@ def area_chart(
         For ``st.vega_lite_chart``.
     """
     names = list(colors)
+    color = {"field": "faction_name", "type": "nominal", "title": "faction",
+             "scale": {"domain": names, "range": [colors[n] for n in names]}}
+    x = {"field": "date", "type": "temporal", "title": None}
+
+    def tooltip(*figures: tuple[str, str]) -> list[dict[str, Any]]:
+        return [{"field": "date", "type": "temporal"},
+                {"field": "faction_name", "type": "nominal", "title": "faction"},
+                *({"field": f, "type": "quantitative", "format": ".1f", "title": t}
+                  for f, t in figures)]
+
+    band = [{
+        "data": {"values": list(series)},
+        "mark": {"type": "area", "opacity": 0.25},
+        "encoding": {"x": x, "y": {"field": "low_km2", "type": "quantitative"},
+                     "y2": {"field": "high_km2"}, "color": color,
+                     "tooltip": tooltip(("low_km2", "km² if the earliest dates held"),
+                                        ("high_km2", "km² if the latest dates held"))},
+    }] if show_range else []
+    line = {
+        "data": {"values": list(series)},
+        "mark": {"type": "line"},
+        "encoding": {"x": x, "y": {"field": "area_km2", "type": "quantitative",
+                                   "title": "area held (km²)"},
+                     "color": color, "tooltip": tooltip(("area_km2", "km²"))},
+    }
+    rule = {
+        "data": {"name": DAY_DATASET},
+        "mark": {"type": "rule", "color": "#d62728", "strokeWidth": 2},
+        "encoding": {"x": {"field": "date", "type": "temporal"}},
+    }
     return {
         "height": 220,
-        "layer": [
-            {
-                "data": {"values": list(series)},
-                "mark": {"type": "line"},
-                "encoding": {
-                    "x": {"field": "date", "type": "temporal", "title": None},
-                    "y": {"field": "area_km2", "type": "quantitative",
-                          "title": "area held (km²)"},
-                    "color": {"field": "faction_name", "type": "nominal", "title": "faction",
-                              "scale": {"domain": names, "range": [colors[n] for n in names]}},
-                    "tooltip": [
-                        {"field": "date", "type": "temporal"},
-                        {"field": "faction_name", "type": "nominal", "title": "faction"},
-                        {"field": "area_km2", "type": "quantitative", "format": ".1f",
-                         "title": "km²"},
-                    ],
-                },
-            },
-            {
-                "data": {"name": DAY_DATASET},
-                "mark": {"type": "rule", "color": "#d62728", "strokeWidth": 2},
-                "encoding": {"x": {"field": "date", "type": "temporal"}},
-            },
-        ],
+        "layer": [*band, line, rule],
         "datasets": {DAY_DATASET: [{"date": day.isoformat()}]},
     }

@@ -17,6 +17,7 @@ from geo.changes import ChangeLog
 from geo.csvio import shown
 from geo.errors import DataError, Problem, StoreError
 from geo.store import Store, is_database_url, open_store
+from geo.uncertainty import area_range
 from views.chart import chart_rows
 
 _log = logging.getLogger(__name__)
@@ -128,9 +129,12 @@ def change_log(atlas_key: str, _atlas: Atlas) -> ChangeLog:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def chart_series(atlas_key: str, _atlas: Atlas) -> list[dict]:
+def chart_series(atlas_key: str, _atlas: Atlas, ranges: bool = False) -> list[dict]:
     """The area chart's rows (``views.chart.chart_rows`` of ``Atlas.area_series()``), once per
-    dataset."""
+    dataset; with ``ranges``, of ``geo.uncertainty.area_range`` (with ``low_km2`` and
+    ``high_km2``)."""
+    if ranges:
+        return chart_rows(area_range(_atlas), fields=("area_km2", "low_km2", "high_km2"))
     return chart_rows(_atlas.area_series())
 
 

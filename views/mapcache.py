@@ -8,11 +8,13 @@ from typing import NamedTuple
 import streamlit as st
 
 from geo.atlas import Atlas
+from geo.uncertainty import uncertain_control, uncertain_features, uncertainty_note
 from layers.base import base_map
 from layers.dated import control_layer, corridor_layer, frontline_layer, route_layer
 from layers.diff import diff_layer
 from layers.legend import legend
 from layers.towns import locality_layer, town_ids
+from layers.uncertainty import uncertainty_layer
 from views import loaders
 from views.mapview import RenderedMap, render_base, render_layers
 
@@ -23,6 +25,7 @@ class Toggles(NamedTuple):
     frontlines: bool = True
     corridors: bool = True
     routes: bool = True
+    uncertainty: bool = True
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -51,6 +54,11 @@ def layers(atlas_key: str, day: dt.date, toggles: Toggles, counts_key: int, _atl
     snap = loaders.snapshot(atlas_key, day, counts_key, _atlas, _counts)
     fnames = {f.id: f.name for f in ds.factions}
     groups = [control_layer(snap)]
+    notes = None
+    if toggles.uncertainty:
+        unc = uncertain_control(_atlas, day)
+        groups.append(uncertainty_layer(uncertain_features(unc, _atlas), day.isoformat()))
+        notes = {lid: uncertainty_note(row) for lid, row in unc.rows.items()}
     if compare is not None:
         groups.append(diff_layer(loaders.diff(atlas_key, *compare, _atlas)))
     if toggles.frontlines:
@@ -60,5 +68,5 @@ def layers(atlas_key: str, day: dt.date, toggles: Toggles, counts_key: int, _atl
     if toggles.routes:
         groups.append(route_layer(snap, {loc.id: loc.name for loc in ds.localities}))
     groups.append(locality_layer(snap, town_ids(ds.localities),
-                                 {f.id: f.color for f in ds.factions}, fnames))
+                                 {f.id: f.color for f in ds.factions}, fnames, notes))
     return render_layers(groups)

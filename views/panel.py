@@ -8,8 +8,10 @@ from typing import Any
 
 import streamlit as st
 
+from geo.citations import parse_sources
 from geo.model import ControlChange, Locality
-from views.text import highlight, md_escape, source_link
+from geo.uncertainty import UNCERTAIN_CONFIDENCE, is_uncertain
+from views.text import highlight, md_escape, source_link, sources_markdown
 
 
 def history_rows(
@@ -30,6 +32,20 @@ def history_rows(
     ]
 
 
+def uncertainty_markdown(row: ControlChange) -> str:
+    """Why the control shown is uncertain: confidence, other dates, the row's detail and its
+    sources (escaped; links only after the scheme check)."""
+    why = []
+    if row.confidence in UNCERTAIN_CONFIDENCE:
+        why.append(f"{row.confidence} confidence")
+    if row.alt_dates:
+        why.append("other dates given: " + ", ".join(d.isoformat() for d in row.alt_dates))
+    text = f"**Uncertain control** ({md_escape('; '.join(why))})"
+    if row.detail:
+        text += "  \n" + md_escape(row.detail)
+    return text + "  \nSources: " + sources_markdown(parse_sources(row.source))
+
+
 def town_panel(
     loc: Locality,
     *,
@@ -39,11 +55,14 @@ def town_panel(
     history: Sequence[ControlChange],
     excerpts: Sequence[Any],
     faction_names: Mapping[str, str],
+    in_force: ControlChange | None = None,
 ) -> None:
     """Render the panel of ``loc`` for ``day``; every data and report string is escaped.
 
     ``excerpts`` are ``geo.ingest.Excerpt`` records (date, source, sentence, start, end),
-    shown newest first.
+    shown newest first. ``in_force`` is the control row in force on ``day``: when it is
+    uncertain (``geo.uncertainty.is_uncertain``) the panel says why, with its other dates
+    and sources.
     """
     st.markdown(f"### {md_escape(loc.name)}")
     if loc.alt_names:
@@ -56,6 +75,8 @@ def town_panel(
         )
     elif not loc.territory:
         st.caption("A place outside the mapped territory (route end or waypoint).")
+    if in_force is not None and is_uncertain(in_force):
+        st.warning(uncertainty_markdown(in_force), icon=":material/help:")
     if excerpts:
         st.markdown(f"**Report excerpts** ({len(excerpts)})")
         for ex in sorted(excerpts, key=lambda e: e.date, reverse=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from geo.citations import safe_url
+from geo.citations import Citation, citation_label, safe_url
 
 # CommonMark lets every ASCII punctuation character be backslash-escaped.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&\"'=^/%@,;?])")
@@ -49,6 +49,12 @@ def source_link(url: str, *, fallback: str = "no source given") -> str:
     if not text:
         return md_escape(fallback)
     return link_markdown(text, text)
+
+
+def sources_markdown(sources: tuple[Citation, ...]) -> str:
+    """Markdown of a row's citations: short escaped labels, linked only where the address
+    passed the scheme check (:func:`link_markdown`); a report's sentence is never linked."""
+    return " · ".join(link_markdown(citation_label(c), c.url) for c in sources)
 
 
 def highlight(sentence: str, start: int, end: int) -> str:

@@ -199,7 +199,7 @@ def test_towns_are_recoloured_in_place_when_the_date_moves(app: App) -> None:
     # at country scale), and they are all on the map
     kept = app.frame().evaluate(
         "() => window.feature_group.map(g => window.map.hasLayer(g))")
-    assert kept == [True] * 5  # control, frontlines, corridors, routes, towns
+    assert kept == [True] * 6  # control, uncertain, frontlines, corridors, routes, towns
 
 
 def test_town_tooltip_names_the_holder_of_the_shown_date(app: App) -> None:
