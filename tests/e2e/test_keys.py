@@ -6,6 +6,7 @@ import datetime as dt
 from functools import cache
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geo.atlas import Atlas, load_atlas
 from tests.e2e.conftest import ROOT, App
@@ -65,10 +66,16 @@ def test_space_plays_and_pauses(app: App) -> None:
     app.page.wait_for_function(
         """() => document.querySelector('[data-testid="stSlider"] input[type="range"]')
                  .getAttribute('aria-valuetext') > '2018-03-02'""", timeout=15_000)
-    app.page.keyboard.press("Space")
-    app.page.wait_for_function(
-        "() => document.querySelector('.st-key-play button').innerText.includes('Play')",
-        timeout=15_000)
+    for _ in range(3):  # a press that lands while a playback step reruns may be dropped
+        app.page.keyboard.press("Space")
+        try:
+            app.page.wait_for_function(
+                "() => document.querySelector('.st-key-play button').innerText.includes('Play')",
+                timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    assert "Play" in app.button("play").inner_text()
     stopped = app.slider_value()
     app.page.wait_for_timeout(1500)  # two playback steps at the normal speed
     assert app.slider_value() == stopped
