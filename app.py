@@ -41,8 +41,9 @@ changes = atlas.change_dates()
 fnames = {f.id: f.name for f in ds.factions}
 fcolors = {f.id: f.color for f in ds.factions}
 places = {loc.id: loc.name for loc in ds.localities}
-ex_by_loc = loaders.excerpts(str(ARGS.seeds), loaders.dir_stamp(ARGS.seeds), akey, atlas)
-counts = {lid: len(ex) for lid, ex in ex_by_loc.items()}
+reports = loaders.report_index(ARGS.seeds, ds, ARGS.cache, akey)
+reading = loaders.read_reports(reports, akey, ds)  # bounded work; the rest in the background
+counts = loaders.excerpt_counts(reports)
 ss = st.session_state
 
 if ss.get("dataset") != akey:  # first run of this session (or the dataset changed)
@@ -166,7 +167,8 @@ def main_panel() -> None:
             loc = ds.locality(ss.town)
             holder, since = atlas.holder(ss.town, day) if loc.territory else (None, None)
             town_panel(loc, day=day, holder=holder, since=since, history=atlas.history(ss.town),
-                       excerpts=ex_by_loc.get(ss.town, ()), faction_names=fnames,
+                       excerpts=reports, faction_names=fnames,
+                       pending_reports=reading.pending,
                        in_force=atlas.timeline.current_row(ss.town, day)
                        if loc.territory else None)
     if pair is not None:

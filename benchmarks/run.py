@@ -41,7 +41,7 @@ from geo.snapshot import _json_default, dumps  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / "_data"
 SECTIONS = ("setup", "snapshot", "sweep", "areas", "exports", "ingest", "hostile", "cluster",
-            "app")
+            "app", "reports")
 
 
 class Results:
@@ -236,6 +236,13 @@ def bench_cluster(res: Results, quick: bool) -> None:
     cluster_bench.run(res, quick=quick)
 
 
+def bench_reports(res: Results, quick: bool) -> None:
+    """Server memory and page times with 0, 5, 50 reports of 1.9 MB (reports_bench.py)."""
+    from benchmarks import reports_bench
+
+    reports_bench.run(res, quick=quick)
+
+
 def bench_app(res: Results, data: Path, quick: bool) -> None:
     """Slider-to-map latency, cold start and server memory (see benchmarks/app_bench.py)."""
     try:
@@ -276,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="country-scale dataset directory (default: generated, fixed seed)")
     p.add_argument("--json-out", type=Path, default=None, help="also write the JSON lines here")
     a = p.parse_args(argv)
-    chosen = a.only or ",".join(s for s in SECTIONS if not (a.quick and s == "app"))
+    chosen = a.only or ",".join(s for s in SECTIONS if not (a.quick and s in ("app", "reports")))
     only = {s.strip() for s in chosen.split(",") if s.strip()}
     unknown = only - set(SECTIONS)
     if unknown:
@@ -285,7 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# {machine()}; {dt.datetime.now().isoformat(timespec='seconds')}", file=sys.stderr)
     res = Results(a.json_out)
     # the country-scale dataset is generated only for the sections that read it
-    data = a.data or (country_dataset() if only - {"ingest", "hostile"} else ROOT / "data")
+    data = a.data or (country_dataset() if only - {"ingest", "hostile", "cluster", "reports"}
+                      else ROOT / "data")
     q = a.quick
     atlas = None
     if only & {"setup", "snapshot", "sweep", "areas", "exports"}:
@@ -306,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_cluster(res, q)
     if "app" in only:
         bench_app(res, data, q)
+    if "reports" in only:
+        bench_reports(res, q)
     print()
     print(res.table())
     print(f"\n{machine()}; run took {time.perf_counter() - started:.0f} s")

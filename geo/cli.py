@@ -166,11 +166,12 @@ def _cmd_snapshot(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.output is not None:
         _check_output(args.output)  # before any work
-    atlas = _load(args.data, None if args.no_cache else args.cache_dir or default_cache_dir())
+    cache = None if args.no_cache else args.cache_dir or default_cache_dir()
+    atlas = _load(args.data, cache)
     seeds = args.seeds if args.seeds is not None else default_seeds(args.data)
     if args.seeds is not None and not seeds.is_dir():
         raise _UsageError(f"no such reports folder: {seeds}")
-    counts = excerpt_counts(seeds, atlas.dataset) if seeds.is_dir() else {}
+    counts = excerpt_counts(seeds, atlas.dataset, cache_dir=cache) if seeds.is_dir() else {}
     text = dumps(atlas.snapshot(args.date, excerpt_counts=counts))
     _write(args.output, text.encode("utf-8"), out)
     return EXIT_OK

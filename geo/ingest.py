@@ -11,7 +11,7 @@ import os
 import pickle
 import sys
 from collections import deque
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -413,20 +413,26 @@ def excerpts_by_locality(ingested: Sequence[IngestedReport]) -> dict[str, tuple[
     """
     found: dict[str, list[tuple[int, Excerpt]]] = {}
     for item in ingested:
-        report = item.report
-        seen: set[tuple[str, int]] = set()
-        for m in item.mentions:
-            i = report.sentence_at(m.start)
-            if i < 0 or (m.locality_id, i) in seen:
-                continue
-            seen.add((m.locality_id, i))
-            s = report.sentences[i]
-            found.setdefault(m.locality_id, []).append((i, Excerpt(
-                m.locality_id, report.id, report.date, report.source, s.text,
-                m.start - s.start, min(m.end, s.end) - s.start)))
+        for i, excerpt in report_excerpts(item):
+            found.setdefault(excerpt.locality_id, []).append((i, excerpt))
     return {lid: tuple(e for _i, e in sorted(
         items, key=lambda p: (-p[1].date.toordinal(), p[1].report_id, p[0])))
         for lid, items in found.items()}
+
+
+def report_excerpts(item: IngestedReport) -> Iterator[tuple[int, Excerpt]]:
+    """(sentence index, excerpt) of one report: one per locality and sentence, in text order;
+    the first mention of the locality in the sentence is the highlighted span."""
+    report = item.report
+    seen: set[tuple[str, int]] = set()
+    for m in item.mentions:
+        i = report.sentence_at(m.start)
+        if i < 0 or (m.locality_id, i) in seen:
+            continue
+        seen.add((m.locality_id, i))
+        s = report.sentences[i]
+        yield i, Excerpt(m.locality_id, report.id, report.date, report.source, s.text,
+                         m.start - s.start, min(m.end, s.end) - s.start)
 
 
 def load_seed_reports(seeds_dir: Path | str, *, dataset: Dataset, index: MentionIndex,

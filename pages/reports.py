@@ -20,4 +20,5 @@ if error is not None:
 if atlas is None:
     st.stop()
 render_page(atlas.dataset, akey, store=loaders.store(ARGS.data), seeds_dir=ARGS.seeds,
-            writable=error is None, identity_header=ARGS.identity_header)
+            writable=error is None, identity_header=ARGS.identity_header,
+            cache_dir=ARGS.cache)

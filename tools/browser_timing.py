@@ -165,11 +165,13 @@ def free_port() -> int:
 
 def start_app(log: IO[bytes] | int, *, data: Path | str | None = None,
               seeds: Path | None = None, timeout_s: float = 120, script: str = "app.py",
-              app_args: Sequence[str] = ()) -> tuple[subprocess.Popen[bytes], str]:
+              app_args: Sequence[str] = (), root: Path = ROOT
+              ) -> tuple[subprocess.Popen[bytes], str]:
     """Start ``streamlit run app.py`` on 127.0.0.1 as the README does; (process, base URL).
 
     ``data`` (a directory or a store URL), ``seeds`` and ``app_args`` are passed after ``--``
-    when given; ``script`` runs another script (benchmark baselines). Waits for the health
+    when given; ``script`` runs another script (benchmark baselines); ``root`` is the project
+    folder it runs in (another checkout, for a before/after comparison). Waits for the health
     endpoint; the caller terminates the process.
     """
     port = free_port()
@@ -179,7 +181,7 @@ def start_app(log: IO[bytes] | int, *, data: Path | str | None = None,
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          *(["--", *extra] if extra else [])],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        cwd=root, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
 
     def healthy() -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import logging
+import tempfile
 from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,13 @@ from geo.atlas_cache import load_atlas_cached
 from geo.changes import ChangeLog
 from geo.csvio import shown
 from geo.errors import DataError, Problem, StoreError
+from geo.ingest import IngestedReport
+from geo.mentions import MentionIndex
+from geo.model import Dataset
+from geo.report_index import ReportIndex, ReportSummary, SyncStatus, index_path
 from geo.store import Store, is_database_url, open_store
 from geo.uncertainty import area_range
+from views import indexer
 from views.chart import chart_rows
 
 _log = logging.getLogger(__name__)
@@ -92,22 +98,86 @@ def atlas_or_last_good(location: str | Path, cache_dir: Path | None = None
     return atlas, key, None
 
 
-@st.cache_resource(max_entries=4, show_spinner="Reading the reports…")
-def excerpts(seeds_dir: str, stamp: tuple, atlas_key: str, _atlas: Atlas) -> dict[str, tuple]:
-    """Report excerpts per locality id (newest first) from the reports in ``seeds_dir``.
+#: Reports read inside a request, at most (bytes); the rest is read by a background thread.
+INLINE_BYTES = 256 * 1024
 
-    ``stamp`` is ``dir_stamp(seeds_dir)``: with no report file there is nothing to read, and
-    the name index (1.4 s to build at country scale) is not built.
+
+@st.cache_resource(show_spinner=False)
+def _scratch() -> tempfile.TemporaryDirectory:
+    """Where the reports index lives when no cache folder is kept (``--no-cache``): a folder
+    of this server process, removed when it exits."""
+    return tempfile.TemporaryDirectory(prefix="conflict-map-reports-")
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _report_index(seeds_dir: str, cache_dir: str | None, atlas_key: str,
+                  _dataset: Dataset) -> ReportIndex:
+    folder = cache_dir if cache_dir is not None else _scratch().name
+    return ReportIndex(seeds_dir, index_path(folder, seeds_dir, _dataset))
+
+
+def report_index(seeds_dir: Path, dataset: Dataset, cache_dir: Path | None,
+                 atlas_key: str) -> ReportIndex:
+    """The on-disk index of the reports folder for the dataset of ``atlas_key`` (shared).
+
+    It lives in ``cache_dir`` (None: a temporary folder of this server process); its file is
+    named for what ingestion reads of the dataset, so accepting a claim keeps it.
     """
-    folder = Path(seeds_dir)
-    if not stamp or not folder.is_dir():
-        return {}
-    from geo.ingest import excerpts_by_locality, load_seed_reports
-    from geo.mentions import MentionIndex
+    return _report_index(str(seeds_dir.resolve()),
+                         None if cache_dir is None else str(cache_dir), atlas_key, dataset)
 
-    index = MentionIndex.for_dataset(_atlas.dataset)
-    ingested, _problems = load_seed_reports(folder, dataset=_atlas.dataset, index=index)
-    return {lid: tuple(ex) for lid, ex in excerpts_by_locality(ingested).items() if ex}
+
+@st.cache_resource(max_entries=2, show_spinner="Preparing the place names…")
+def mention_index(atlas_key: str, _dataset: Dataset) -> MentionIndex:
+    """The place index of the dataset (1.4 s to build at country scale; shared)."""
+    return MentionIndex.for_dataset(_dataset)
+
+
+def read_reports(reports: ReportIndex, atlas_key: str, dataset: Dataset) -> SyncStatus:
+    """Bring the reports index up to date with its folder, with bounded work in this request.
+
+    New or changed reports totalling at most ``INLINE_BYTES`` are read now (a pasted report
+    shows at once); more than that are read by the server's background thread
+    (``views.indexer``), and the pages show them as they come.
+
+    Returns
+    -------
+    geo.report_index.SyncStatus
+        What is still pending after this request's share.
+    """
+    status = reports.status()
+    if status.pending and status.pending_bytes <= INLINE_BYTES:
+        status = reports.sync(dataset=dataset, index=lambda: mention_index(atlas_key, dataset),
+                              max_bytes=INLINE_BYTES)
+    if status.pending:
+        indexer.read_in_background(
+            reports, lambda: reports.sync(dataset=dataset,
+                                          index=lambda: mention_index(atlas_key, dataset)))
+    return status
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _excerpt_counts(path: str, version: int, _reports: ReportIndex) -> dict[str, int]:
+    return _reports.excerpt_counts()
+
+
+def excerpt_counts(reports: ReportIndex) -> dict[str, int]:
+    """Report excerpts per locality id, from the index (cached until it changes)."""
+    return _excerpt_counts(str(reports.path), reports.version(), reports)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Opening the report…")
+def _ingested(path: str, name: str, stamp: tuple[int, int], _reports: ReportIndex
+              ) -> IngestedReport | None:
+    return _reports.ingested(name)
+
+
+def ingested_report(reports: ReportIndex, summary: ReportSummary) -> IngestedReport | None:
+    """One report as ingested (places, factions, claims), from the index; two are kept in
+    memory for all sessions (a 1.9 MB report takes about 110 MB), each until its file
+    changes (not when other reports are read)."""
+    return _ingested(str(reports.path), summary.name, (summary.mtime_ns, summary.size),
+                     reports)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Protocol
 
 import streamlit as st
 
 from geo.citations import parse_sources
+from geo.ingest import Excerpt
 from geo.model import ControlChange, Locality
 from geo.uncertainty import UNCERTAIN_CONFIDENCE, is_uncertain
+from views.paging import page_range
 from views.text import highlight, md_escape, source_link, sources_markdown
+
+#: Report excerpts drawn per page of a town's panel (Douma had 1,728 from one large report).
+EXCERPTS_PER_PAGE = 20
+
+
+class ExcerptSource(Protocol):
+    """Where a panel reads a place's excerpts (``geo.report_index.ReportIndex``)."""
+
+    def excerpt_count(self, locality_id: str) -> int: ...
+
+    def excerpts(self, locality_id: str, *, offset: int = 0, limit: int = 20
+                 ) -> list[Excerpt]: ...
 
 
 def history_rows(
@@ -53,16 +67,19 @@ def town_panel(
     holder: str | None,
     since: dt.date | None,
     history: Sequence[ControlChange],
-    excerpts: Sequence[Any],
+    excerpts: ExcerptSource,
     faction_names: Mapping[str, str],
     in_force: ControlChange | None = None,
+    pending_reports: int = 0,
 ) -> None:
     """Render the panel of ``loc`` for ``day``; every data and report string is escaped.
 
-    ``excerpts`` are ``geo.ingest.Excerpt`` records (date, source, sentence, start, end),
-    shown newest first. ``in_force`` is the control row in force on ``day``: when it is
-    uncertain (``geo.uncertainty.is_uncertain``) the panel says why, with its other dates
-    and sources.
+    ``excerpts`` gives the place's report excerpts (``geo.ingest.Excerpt``: date, source,
+    sentence, start, end) page by page, newest first: at most ``EXCERPTS_PER_PAGE`` are drawn
+    per run, however many the reports hold. ``pending_reports`` says how many reports are
+    still being read (their excerpts are not counted yet). ``in_force`` is the control row
+    in force on ``day``: when it is uncertain (``geo.uncertainty.is_uncertain``) the panel
+    says why, with its other dates and sources.
     """
     st.markdown(f"### {md_escape(loc.name)}")
     if loc.alt_names:
@@ -77,16 +94,22 @@ def town_panel(
         st.caption("A place outside the mapped territory (route end or waypoint).")
     if in_force is not None and is_uncertain(in_force):
         st.warning(uncertainty_markdown(in_force), icon=":material/help:")
-    if excerpts:
-        st.markdown(f"**Report excerpts** ({len(excerpts)})")
-        for ex in sorted(excerpts, key=lambda e: e.date, reverse=True):
+    total = excerpts.excerpt_count(loc.id)
+    if total:
+        st.markdown(f"**Report excerpts** ({total:,}, newest first)")
+        shown = page_range(total, EXCERPTS_PER_PAGE, key=f"excerpt-page-{loc.id}",
+                           label="Excerpts page")
+        for ex in excerpts.excerpts(loc.id, offset=shown.start, limit=len(shown)):
             with st.container(border=True):
                 origin = source_link(ex.source) if ex.source else md_escape(ex.report_id)
                 st.caption(f"{md_escape(ex.date)} · {origin}")
                 st.markdown(highlight(ex.sentence, ex.start, ex.end))
+    if pending_reports:
+        st.caption(f"{pending_reports:,} report(s) still being read: their excerpts are not "
+                   "counted yet.")
     rows = history_rows(history, faction_names)
     if rows:
         st.markdown("**Control history** (with sources)")
         st.dataframe(rows, hide_index=True, width="stretch")
-    elif not excerpts:
+    elif not total:
         st.caption("No control history or report excerpt for this place.")

@@ -4,7 +4,8 @@ Report text is never shown as HTML: it goes through ``views.text.md_escape`` (or
 show plain text), and highlights are Streamlit's markdown colour directives around escaped
 text. Each analyst's decisions live in ``st.session_state``; accepted claims are written into
 the dataset's store with ``geo.accept`` (atomic, locked file writes, or one database
-transaction), with the analyst's name or the identity a trusted proxy vouches for.
+transaction), with the analyst's name or the identity a trusted proxy vouches for. Reports
+come from the folder's on-disk index, and each request draws one page of one report.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ import streamlit as st
 from geo.accept import accept_claim, add_alias, add_locality, citation, confidence_level
 from geo.claims import Claim
 from geo.errors import ClaimError, Problem, ReportError, UnknownIdError, WriteError
-from geo.ingest import IngestedReport, load_seed_reports
-from geo.mentions import MentionIndex
+from geo.ingest import IngestedReport
 from geo.model import Dataset
+from geo.report_index import ReportIndex, ReportSummary, SyncStatus
 from geo.reports import Report
 from geo.store import Store
-from views.loaders import dir_stamp
+from views import loaders
+from views.paging import page_range, text_pages
 from views.text import md_escape, source_link
 from views.uploads import MAX_UPLOAD_MB, accept_upload, safe_filename
 
@@ -37,6 +39,10 @@ ANALYST = "analyst_name"  # session key: the name the analyst typed
 PLACE_COLOR, FACTION_COLOR = "blue", "orange"
 MAX_NAME_CHARS = 120
 LONG_TEXT_CHARS = 2500  # longer report bodies scroll inside a box of fixed height
+TEXT_PAGE_CHARS = 20_000  # a report's text is drawn one page of at most this many characters
+CLAIMS_PER_PAGE = 50  # claims drawn per page (a 1.9 MB report proposes thousands)
+NAMES_PER_PAGE = 10  # unresolved names drawn per page (each has two forms)
+POLL_S = 2.0  # seconds between looks at the reports being read in the background
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 
 
@@ -94,12 +100,11 @@ def identity(headers: Mapping[str, str] | None, header: str | None, typed: str |
     return " ".join(str(value).split())[:MAX_NAME_CHARS]
 
 
-def report_rows(items: Sequence[IngestedReport]) -> list[dict[str, Any]]:
+def report_rows(items: Sequence[ReportSummary]) -> list[dict[str, Any]]:
     """One table row per report: id, date, source, where the date came from, counts."""
-    return [{"id": it.report.id, "date": it.report.date.isoformat(),
-             "source": it.report.source, "date from": it.report.date_origin,
-             "places": len({m.locality_id for m in it.mentions}),
-             "claims": len(it.claims), "unresolved names": len(it.candidates)}
+    return [{"id": it.id, "date": it.date.isoformat(), "source": it.source,
+             "date from": it.date_origin, "places": it.places, "claims": it.claims,
+             "unresolved names": it.candidates, "size (KB)": round(it.size / 1024)}
             for it in items]
 
 
@@ -179,27 +184,6 @@ def claim_markdown(claim: Claim, place_names: Mapping[str, str],
 def slug_id(name: str) -> str:
     """A locality id proposal for a new name: the lower-case ASCII slug (``ayn-tarma``)."""
     return safe_filename(name, fallback="").removesuffix(".txt")
-
-
-# ----------------------------------------------------------------------------- loading
-
-@st.cache_resource(max_entries=4, show_spinner="Reading the reports…")
-def _ingested(seeds_dir: str, stamp: tuple, atlas_key: str, _dataset: Dataset
-              ) -> tuple[tuple[IngestedReport, ...], tuple[Problem, ...]]:
-    index = MentionIndex.for_dataset(_dataset)
-    items, problems = load_seed_reports(Path(seeds_dir), dataset=_dataset, index=index)
-    return tuple(items), tuple(problems)
-
-
-def load_reports(seeds_dir: Path, atlas_key: str, dataset: Dataset
-                 ) -> tuple[tuple[IngestedReport, ...], tuple[Problem, ...]]:
-    """The ingested reports of ``seeds_dir`` and the broken files' problems (cached).
-
-    The cache key is the folder's file names, sizes and mtimes plus the dataset's key, so a new
-    report or a new alias is picked up on the next rerun. Shared by all sessions: read-only.
-    """
-    folder = Path(seeds_dir)
-    return _ingested(str(folder.resolve()), dir_stamp(folder), atlas_key, dataset)
 
 
 # ----------------------------------------------------------------------------- callbacks
@@ -296,16 +280,24 @@ def render_problems(problems: Sequence[Problem]) -> None:
 
 
 def render_report_text(item: IngestedReport) -> None:
-    """The report's header and body with place and faction mentions highlighted."""
+    """The report's header and body with place and faction mentions highlighted, one page of
+    at most ``TEXT_PAGE_CHARS`` characters at a time."""
     r = item.report
     st.markdown(f"#### {md_escape(r.title or r.id)}")
     st.caption(f"{r.date.isoformat()} (date from {md_escape(r.date_origin)}) · "
                f"{source_link(r.source)} · {md_escape(Path(r.path).name)}")
     st.caption(f":{PLACE_COLOR}-background[places] and :{FACTION_COLOR}-background[factions] "
                "are highlighted")
-    with st.container(border=True, height=560 if len(r.text) > LONG_TEXT_CHARS else "content"):
-        st.markdown(highlight_report(r.text, [(m.start, m.end) for m in item.mentions],
-                                     [(f.start, f.end) for f in item.factions]))
+    pages = text_pages(r.text, TEXT_PAGE_CHARS)
+    [page] = page_range(len(pages), 1, key=f"text-page-{r.id}", label="Text page")
+    start, end = pages[page]
+    with st.container(border=True, height=560 if end - start > LONG_TEXT_CHARS else "content"):
+        st.markdown(highlight_report(
+            r.text[start:end],
+            [(m.start - start, m.end - start) for m in item.mentions
+             if start <= m.start and m.end <= end],
+            [(f.start - start, f.end - start) for f in item.factions
+             if start <= f.start and f.end <= end]))
 
 
 def render_claims(item: IngestedReport, *, dataset: Dataset, store: Store, who: str,
@@ -318,7 +310,10 @@ def render_claims(item: IngestedReport, *, dataset: Dataset, store: Store, who: 
     st.markdown(f"#### Proposed claims ({len(item.claims)})")
     if not item.claims:
         st.caption("No claim found in this report.")
-    for n, claim in enumerate(item.claims):
+    shown = page_range(len(item.claims), CLAIMS_PER_PAGE, key=f"claims-page-{report.id}",
+                       label="Claims page")
+    for n in shown:
+        claim = item.claims[n]
         key = claim_key(report.id, claim)
         decision = decisions.get(key)
         if decision is None and claim_in_dataset(claim, report, dataset):
@@ -360,7 +355,9 @@ def render_candidates(item: IngestedReport, *, dataset: Dataset, store: Store, w
         st.caption("Every place-like name of this report is known.")
     ids = sorted((loc.id for loc in dataset.localities),
                  key=lambda i: dataset.locality(i).name.lower())
-    for cand in item.candidates:
+    shown = page_range(len(item.candidates), NAMES_PER_PAGE, key=f"names-page-{report.id}",
+                       label="Names page")
+    for cand in (item.candidates[n] for n in shown):
         wkey = "name-" + hashlib.sha1(f"{report.id}|{cand.name}".encode()).hexdigest()[:12]
         with st.expander(f"“{md_escape(cand.name)}”"):
             with st.form(f"{wkey}-alias-form", border=False):
@@ -425,16 +422,38 @@ def render_identity(store: Store, header: str | None) -> str:
     return who
 
 
+def render_reading(reports: ReportIndex, status: SyncStatus) -> None:
+    """While reports wait to be read in the background: how many, and a rerun as they come."""
+    if not status.pending:
+        return
+
+    @st.fragment(run_every=POLL_S)
+    def progress() -> None:
+        now = reports.status()
+        if now.pending < status.pending:
+            st.rerun(scope="app")
+        st.info(f"{now.pending:,} report(s) ({now.pending_bytes / 1e6:.1f} MB) are being read "
+                "in the background; they are listed here as they are read.")
+
+    progress()
+
+
 def render_page(dataset: Dataset, atlas_key: str, *, store: Store, seeds_dir: Path,
-                writable: bool = True, identity_header: str | None = None) -> None:
+                writable: bool = True, identity_header: str | None = None,
+                cache_dir: Path | None = None) -> None:
     """The whole Reports page for a loaded dataset and a reports folder.
+
+    The reports come from the folder's on-disk index (``geo.report_index``): a request reads
+    at most ``views.loaders.INLINE_BYTES`` of new reports (the rest is read in the
+    background), loads the one report shown, and draws one page of its text, claims and
+    names, however large the folder and the report are.
 
     Parameters
     ----------
     dataset : Dataset
         The dataset loaded from ``store`` (ids, names and accepted rows are read from it).
     atlas_key : str
-        The loader's key of that dataset (part of the reports cache key).
+        The loader's key of that dataset.
     store : Store
         Where accepted claims and new names are written.
     seeds_dir : Path
@@ -444,25 +463,34 @@ def render_page(dataset: Dataset, atlas_key: str, *, store: Store, seeds_dir: Pa
     identity_header : str, optional
         The header a trusted reverse proxy sets to the signed-in analyst; without it the
         analyst types a name (required for a shared database store).
+    cache_dir : Path, optional
+        Where the reports index is kept (None: a temporary folder of the server process).
     """
     st.title("Reports")
     who = render_identity(store, identity_header)
     if store.shared and not who:
         writable = False
-    items, problems = load_reports(seeds_dir, atlas_key, dataset)
-    render_problems(problems)
+    reports = loaders.report_index(seeds_dir, dataset, cache_dir, atlas_key)
+    status = loaders.read_reports(reports, atlas_key, dataset)
+    render_problems(reports.problems())
+    items = reports.reports()
     with st.expander("Add a report (upload or paste)", expanded=not items):
         render_upload(seeds_dir)
+    render_reading(reports, status)
     if not items:
-        st.info(f"No readable report in {md_escape(seeds_dir)}.")
+        if not status.pending:
+            st.info(f"No readable report in {md_escape(seeds_dir)}.")
         return
     st.dataframe(report_rows(items), hide_index=True, width="stretch")
-    by_id = {it.report.id: it for it in items}
+    by_id = {it.id: it for it in items}
     if st.session_state.get("report") not in by_id:
-        st.session_state["report"] = items[0].report.id
+        st.session_state["report"] = items[0].id
     chosen = st.selectbox("Report", list(by_id), key="report",
-                          format_func=lambda i: f"{i} · {by_id[i].report.date.isoformat()}")
-    item = by_id[chosen]
+                          format_func=lambda i: f"{i} · {by_id[i].date.isoformat()}")
+    item = loaders.ingested_report(reports, by_id[chosen])
+    if item is None:  # changed or removed since it was listed
+        st.info("This report changed since it was listed; it is being read again.")
+        return
     left, right = st.columns([3, 2])
     with left:
         render_report_text(item)
