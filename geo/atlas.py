@@ -71,6 +71,12 @@ class Atlas:
             return ()
         return self.timeline.history(locality_id)
 
+    def row_quality(self) -> tuple[np.ndarray, np.ndarray]:
+        """Confidence (object array) and disputed flag (bool) of each timeline row, each
+        followed by one entry (None, False) that index -1 (no row in force) reads."""
+        prep = self._prepared
+        return prep.row_confidence, prep.row_disputed
+
     def change_dates(self) -> tuple[dt.date, ...]:
         """Dates on which at least one locality changed hands."""
         return self.timeline.change_dates()

@@ -58,8 +58,9 @@ def uncertain_control(atlas: Atlas, day: dt.date) -> UncertainControl:
     """
     tl, tess = atlas.timeline, atlas.tessellation
     in_force = tl.rows_in_force(day)
-    flags = np.array([is_uncertain(r) for r in tl.rows] + [False], dtype=bool)
-    where = np.flatnonzero(flags[in_force])  # -1 (no row) reads the last, False, entry
+    confidence, disputed = atlas.row_quality()
+    rows_conf, rows_disp = confidence[in_force], disputed[in_force]  # -1 reads None, False
+    where = np.flatnonzero(np.isin(rows_conf, UNCERTAIN_CONFIDENCE) | rows_disp)
     rows = {tl.locality_ids[i]: tl.rows[in_force[i]] for i in where.tolist()}
     state, _ = tl.state(day)
     holders = tess.cell_holders(state)
