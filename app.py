@@ -159,7 +159,7 @@ def main_panel() -> None:
     if sig != ss.seen_click:
         ss.seen_click = sig
         ss.town = clicked_town(result) or ss.town
-    with side:
+    with side, st.container(key=layout.PANEL_KEY):  # scrolls beside the map
         ids = sorted(places, key=lambda i: places[i].lower())
         st.selectbox("Find a town", ids, index=None, key="town", format_func=places.get,
                      placeholder="Click a town or type a name")

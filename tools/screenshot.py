@@ -1,4 +1,7 @@
-"""Take docs/screenshot.png: start the app offline, open a shared link headless, shoot."""
+"""Take docs/screenshot.png: start the app offline, open a shared link headless, shoot.
+
+``--scroll PX`` scrolls the page that far first (``docs/screenshot-changes.png``: the chart and
+"what changed" under the map)."""
 
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--output", type=Path, default=ROOT / "docs" / "screenshot.png")
     p.add_argument("--query", default="?date=2018-03-22&town=douma")
     p.add_argument("--chromium", default="/usr/bin/chromium")
+    p.add_argument("--size", default="1400x900", help="window WIDTHxHEIGHT in CSS pixels")
+    p.add_argument("--scroll", type=int, default=0, help="scroll down this many pixels")
     args = p.parse_args(argv)
     try:
         server, url = start_app(subprocess.DEVNULL, timeout_s=60)
@@ -32,13 +37,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1500, "height": 1050})
+            width, height = (int(v) for v in args.size.split("x"))
+            page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(f"{url}/{args.query}")
             frame = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]',
                                            timeout=60_000).content_frame()
             frame.wait_for_function("window.map && window.feature_group "
                                     "&& window.feature_group.length > 0", timeout=60_000)
             page.wait_for_timeout(1500)  # chart and side panel settle
+            if args.scroll:  # the page, not the map (which would zoom) nor the panel
+                page.evaluate("(px) => { const m = document.querySelector("
+                              "'[data-testid=\"stMain\"]'); (m || window).scrollBy(0, px); }",
+                              args.scroll)
+                page.wait_for_timeout(800)
             args.output.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(args.output), full_page=False)
             browser.close()

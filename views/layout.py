@@ -12,8 +12,8 @@ MAP_HEIGHT_PX = 620
 NARROW_MAP_PX = 640
 #: Relative widths of the map and of the town panel beside it.
 MAP_COLUMNS = (7, 3)
-#: Sidebar width in pixels when it is opened (it starts collapsed: the map takes its room).
-SIDEBAR_PX = 240
+#: Streamlit key of the town panel's container: as tall as the map, scrolling on its own.
+PANEL_KEY = "townpanel"
 
 #: The page's style. Streamlit sizes the map's frame in pixels; the map's height follows the
 #: window instead (the map frame's own style fills the frame, ``layers.base.FRAME_CSS``).
@@ -23,6 +23,8 @@ PAGE_CSS = f"""<style>
   padding-left: 1.5rem; padding-right: 1.5rem; }}
 iframe[title="streamlit_folium.st_folium"] {{ height: {MAP_VH}vh !important;
   min-height: 360px; }}
+.st-key-{PANEL_KEY} {{ max-height: max({MAP_VH}vh, 360px); overflow-y: auto;
+  overflow-x: hidden; }}
 </style>"""
 
 

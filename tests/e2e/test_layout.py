@@ -40,9 +40,10 @@ def test_map_takes_most_of_the_window(sized_app: App) -> None:
     heading.wait_for(timeout=15_000)
     hb = heading.bounding_box()
     assert hb is not None and hb["x"] >= box["x"] + box["width"] and hb["y"] < box["y"] + 200
-    # the area chart sits below the map
+    # the area chart sits right below the map: Douma's long panel scrolls on its own
     chart = app.page.locator('[data-testid="stVegaLiteChart"]').bounding_box()
-    assert chart is not None and chart["y"] >= box["y"] + box["height"]
+    bottom = box["y"] + box["height"]
+    assert chart is not None and bottom <= chart["y"] <= bottom + 150, (chart, bottom)
     assert app.rec.errors == []
 
 
