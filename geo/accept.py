@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from geo.claims import Claim
+from geo.claims import Claim, ClaimRule, Row, confidence_level, rule_for
 from geo.csvio import cell_text, shown
 from geo.dataset import SLUG
 from geo.errors import ClaimError, UnknownIdError
@@ -15,15 +15,7 @@ from geo.normalize import normalize
 from geo.reports import Report
 from geo.store import Append, Store, using_store
 
-HIGH, MEDIUM = 0.75, 0.5
 LOCALITY_KINDS = ("city", "town", "village", "district", "camp", "site", "shelter", "waypoint")
-
-
-def confidence_level(confidence: float) -> str:
-    """``high`` (>= 0.75), ``medium`` (>= 0.5) or ``low``: the dataset's confidence words."""
-    if confidence >= HIGH:
-        return "high"
-    return "medium" if confidence >= MEDIUM else "low"
 
 
 def citation(report: Report, evidence: str) -> str:
@@ -41,9 +33,10 @@ def accept_claim(store: Store | Path | str, claim: Claim, report: Report, *,
                  dataset: Dataset, who: str = "") -> None:
     """Write an accepted claim into the dataset, citing the report and its sentence.
 
-    A ``control`` claim becomes one ``control.csv`` row per locality (``kind`` = ``claim``,
-    ``faction`` = the holder, ``detail`` = the evidence sentence); any other claim becomes
-    one ``events.csv`` row (``type`` = the claim type). ``accepted.csv`` logs who accepted
+    The claim's rule family says which rows it becomes (``geo.claims.rule_for(kind).rows``):
+    a ``control`` claim one ``control.csv`` row per locality (``kind`` = ``claim``, ``faction``
+    = the holder, ``detail`` = the evidence sentence), any other claim one ``events.csv`` row
+    (``type`` = the claim type). ``accepted.csv`` logs who accepted
     it, when, from which report and sentence. In a database store this is one transaction;
     in a directory each file's write is atomic and under its lock. Concurrent acceptances
     are all kept.
@@ -78,17 +71,27 @@ def accept_claim(store: Store | Path | str, claim: Claim, report: Report, *,
     if not meta.start <= claim.date <= meta.end:
         raise ClaimError(f"the claim's date {claim.date} is outside the dataset period "
                          f"{meta.start}..{meta.end}")
-    source = citation(report, claim.evidence)
-    detail = cell_text(claim.evidence)
-    level = confidence_level(claim.confidence)
-    log = _accepted_row(claim, report, who)
-    if claim.type == "control":
-        write = _accept_control(claim, dataset, detail=detail, source=source, level=level)
-    else:
-        write = _accept_event(claim, detail=detail, source=source, level=level)
+    rule = rule_for(claim.type)
+    rows = rule.rows(claim, source=citation(report, claim.evidence), dataset=dataset)
+    writes = [_append(rule, claim, [r for r in rows if r.file == file])
+              for file in dict.fromkeys(r.file for r in rows)]
     with using_store(store) as target:
-        target.append(write, log, who=who, action="accept",
+        target.append(*writes, _accepted_row(claim, report, who), who=who, action="accept",
                       note=f"{claim.type} claim of report {report.id}")
+
+
+def _append(rule: ClaimRule, claim: Claim, rows: Sequence[Row]) -> Append:
+    """The rows of one file, refused when the file has one with the same ``unique`` cells."""
+    unique = rows[0].unique
+
+    def refuse_clash(current: list[dict[str, str]]) -> None:
+        taken = {tuple(r.get(k, "") for k in unique) for r in current}
+        clash = [r for r in rows if tuple(r.values[k] for k in unique) in taken]
+        if clash:
+            raise ClaimError(rule.clash(claim, clash))
+
+    return Append(rows[0].file, tuple(dict(r.values) for r in rows), sort_key=_by_date,
+                  check=refuse_clash)
 
 
 def _accepted_row(claim: Claim, report: Report, who: str) -> Append:
@@ -105,65 +108,11 @@ def _accepted_row(claim: Claim, report: Report, who: str) -> Append:
 def _rule_name(claim: Claim) -> str:
     """What proposed the claim: its type, and the verb its pattern matched when it says."""
     verb = claim.detail.get("verb")
-    return f"{claim.type} ({verb})" if isinstance(verb, str) and verb else claim.type
+    return f"{claim.type} ({verb})" if isinstance(verb, str) and verb else str(claim.type)
 
 
 def _by_date(row: Mapping[str, str]) -> str:
     return row.get("date", "")
-
-
-def _accept_event(claim: Claim, *, detail: str, source: str, level: str) -> Append:
-    row = {"date": claim.date.isoformat(), "end": "", "type": claim.type,
-           "localities": ";".join(claim.localities), "factions": ";".join(claim.factions),
-           "confidence": level, "detail": _event_detail(claim, detail), "source": source}
-
-    def refuse_duplicate(rows: list[dict[str, str]]) -> None:
-        for old in rows:
-            if all(old.get(k, "") == row[k] for k in ("date", "type", "localities", "source")):
-                raise ClaimError("this claim is already in events.csv")
-
-    return Append("events", (row,), sort_key=_by_date, check=refuse_duplicate)
-
-
-def _event_detail(claim: Claim, sentence: str) -> str:
-    facts = []
-    for key in ("hours", "from", "to", "who", "people", "buses", "status"):
-        value = claim.detail.get(key)
-        if value not in (None, "", [], False):
-            facts.append(f"{key}={';'.join(value) if isinstance(value, list) else value}")
-    if claim.detail.get("date_note"):
-        facts.append(str(claim.detail["date_note"]))
-    return cell_text(sentence + (f" [{', '.join(facts)}]" if facts else ""))
-
-
-def _accept_control(claim: Claim, dataset: Dataset, *, detail: str, source: str,
-                    level: str) -> Append:
-    holder = claim.detail.get("holder") or (claim.factions[0] if claim.factions else None)
-    if not holder:
-        raise ClaimError("a control claim needs the faction that holds the place")
-    if not dataset.has_faction(holder):
-        raise ClaimError(f"unknown faction id {holder!r}")
-    if not claim.localities:
-        raise ClaimError("a control claim needs at least one locality")
-    not_territory = [i for i in claim.localities if not dataset.locality(i).territory]
-    if not_territory:
-        raise ClaimError(f"{', '.join(not_territory)} take(s) no part in the territory "
-                         "(territory=0): it cannot be held")
-    day = claim.date.isoformat()
-    note = f" [{claim.detail['date_note']}]" if claim.detail.get("date_note") else ""
-    rows = [{"date": day, "locality": loc, "faction": holder, "kind": "claim",
-             "confidence": level, "alt_dates": "", "detail": cell_text(detail + note),
-             "source": source}
-            for loc in claim.localities]
-
-    def refuse_same_day(current: list[dict[str, str]]) -> None:
-        taken = {(r.get("date", ""), r.get("locality", "")) for r in current}
-        clash = [loc for loc in claim.localities if (day, loc) in taken]
-        if clash:
-            raise ClaimError(f"{', '.join(clash)} already change(s) hands on {day} in "
-                             "control.csv: edit that row instead")
-
-    return Append("control", tuple(rows), sort_key=_by_date, check=refuse_same_day)
 
 
 def add_locality(store: Store | Path | str, *, id: str, name: str, lat: float, lon: float,

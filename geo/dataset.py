@@ -28,6 +28,7 @@ from geo.model import (
     DatasetMeta,
     Event,
     Faction,
+    LexiconEntry,
     Locality,
     Route,
 )
@@ -42,6 +43,7 @@ FILES = {
     "routes": "routes.csv",
     "study_area": "study_area.geojson",
     "accepted": "accepted.csv",
+    "lexicon": "lexicon.csv",
 }
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -59,6 +61,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                "people_low", "people_high", "buses", "precision", "detail", "source"),
     "accepted": ("accepted_at", "who", "report", "report_date", "report_source", "rule",
                  "date", "localities", "factions", "sentence"),
+    "lexicon": ("category", "phrase", "value", "note"),
 }
 
 #: Columns a file may have besides ``COLUMNS`` (empty cells where they are missing).
@@ -72,7 +75,7 @@ SIDES = ("government", "opposition", "unknown")
 #: of the study area stops making sense (1e20 made GEOS fail).
 MAX_DISTANCE_M = 1_000_000
 MAX_ZOOM = 20
-OPTIONAL_FILES = ("events", "corridors", "routes", "accepted")
+OPTIONAL_FILES = ("events", "corridors", "routes", "accepted", "lexicon")
 
 
 class _Rows:
@@ -410,6 +413,15 @@ def _factions(r: _Rows) -> list[Faction]:
     return out
 
 
+def _lexicon(r: _Rows) -> list[LexiconEntry]:
+    """The dataset's additions to the claim grammar's lexicon (see geo.claims.lexicon)."""
+    from geo.claims.lexicon import parse_rows  # the grammar's module checks its own rows
+
+    entries, problems = parse_rows(r.read(COLUMNS["lexicon"]), r.label)
+    r.problems.extend(problems)
+    return entries
+
+
 def _control(r: _Rows, locs: dict[str, bool], facs: set[str],
              meta: DatasetMeta | None) -> list[ControlChange]:
     out: list[ControlChange] = []
@@ -683,6 +695,7 @@ def validate_files(files: Mapping[str, Any], label: Callable[[str], str], *,
     events = _events(rows("events"), locs, facs) if optional["events"] else []
     corridors = _corridors(rows("corridors"), locs) if optional["corridors"] else []
     routes = _routes(rows("routes"), locs) if optional["routes"] else []
+    lexicon = _lexicon(rows("lexicon")) if optional["lexicon"] else []
     if optional["corridors"]:
         _check_ids_across(rows("corridors"), corridors, meta, "opened", "closed")
     if optional["routes"]:
@@ -698,7 +711,7 @@ def validate_files(files: Mapping[str, Any], label: Callable[[str], str], *,
         control=tuple(sorted(control, key=lambda c: (c.date, c.locality))),
         events=tuple(sorted(events, key=lambda e: (e.date, e.end))),
         corridors=tuple(corridors), routes=tuple(routes),
-        study_area=area, study_area_note=area_note,
+        study_area=area, study_area_note=area_note, lexicon=tuple(lexicon),
     )
     return dataset, []
 

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo.claims import Claim, extract_claims
+from geo.claims import Claim, extract_claims, lexicon_for
 from geo.errors import IngestError, Problem, ReportError
 from geo.factions_text import FactionMention, faction_index
+from geo.mention_context import places_only
 from geo.mentions import Mention, MentionIndex, candidate_places, find_mentions_many
 from geo.model import Dataset
 from geo.normalize import skeleton_texts
@@ -65,7 +66,8 @@ def ingest_report(report: Report, *, dataset: Dataset, index: MentionIndex) -> I
     """Find the places, factions and claims of one parsed report.
 
     Place mentions that fall inside a faction's name are dropped (the "Sham" of
-    "Ahrar al-Sham" is not Damascus).
+    "Ahrar al-Sham" is not Damascus), and so are those that name a region, a landform or a
+    facility ("Idlib province", "Wadi Ein Tarma", "Adra School": ``geo.mention_context``).
 
     Parameters
     ----------
@@ -108,12 +110,14 @@ def ingest_reports(reports: Sequence[Report], *, dataset: Dataset, index: Mentio
     found_factions = [tuple(compiled.find(text, mapped))
                       for text, mapped in zip(texts, loose, strict=True)]
     found_places = find_mentions_many(texts, index, loose=loose)
+    lexicon = lexicon_for(dataset.lexicon)
     out: list[IngestedReport] = []
     for report, factions, found in zip(reports, found_factions, found_places, strict=True):
         # A place name inside a faction's name ("Ahrar al-Sham", "Jaysh al-Islam") is not a
-        # place.
-        mentions = tuple(_outside(found, factions))
-        claims = tuple(extract_claims(report, mentions, factions, dataset=dataset))
+        # place, nor one that names a region or a facility ("Idlib province", "Adra School").
+        mentions = tuple(places_only(report.text, _outside(found, factions), lexicon))
+        claims = tuple(extract_claims(report, mentions, factions, dataset=dataset,
+                                      lexicon=lexicon))
         candidates = tuple(candidate_places(report.text, index, mentions=found))
         out.append(IngestedReport(report, mentions, factions, claims, candidates))
     return out
@@ -176,7 +180,7 @@ def ingest_paths(paths: Sequence[Path | str], *, dataset: Dataset, index: Mentio
         ``{"reports": [{"id", "date", "path", "mentions": [{"id", "text", "start", "end",
         "sentence"}], "factions": [{"id", "text", "start", "end"}], "claims": [{"type",
         "ids", "factions", "date", "date_origin", "confidence", "evidence", "sentence",
-        "detail"}]}]}``. Offsets are characters into the report body (the text after the
+        "detail", "why"}]}]}``. Offsets are characters into the report body (the text after the
         date header or front matter); ``sentence`` of a claim is its sentence index.
 
     Raises
@@ -388,7 +392,8 @@ def claim_document(claim: Claim) -> dict[str, Any]:
         "type": claim.type, "ids": list(claim.localities), "factions": list(claim.factions),
         "date": claim.date.isoformat(), "date_origin": claim.date_origin,
         "confidence": claim.confidence, "evidence": claim.evidence,
-        "sentence": claim.sentence_index, "detail": dict(claim.detail),
+        "sentence": claim.sentence_index, "detail": claim.detail_json(),
+        "why": claim.why.as_json(),
     }
 
 

@@ -153,6 +153,19 @@ class Route:
 
 
 @dataclass(frozen=True)
+class LexiconEntry:
+    """A phrase of the claim grammar's lexicon (a ``lexicon.csv`` row; see geo.claims.lexicon).
+
+    ``where`` is ``file:line``, for messages.
+    """
+
+    category: str
+    phrase: str
+    value: str = ""
+    where: str = ""
+
+
+@dataclass(frozen=True)
 class DatasetMeta:
     """What a dataset is about: its period, metric CRS and territory settings."""
 
@@ -188,6 +201,7 @@ class Dataset:
     routes: tuple[Route, ...]
     study_area: BaseGeometry
     study_area_note: str = ""
+    lexicon: tuple[LexiconEntry, ...] = ()
     _locality_index: dict[str, Locality] = field(default_factory=dict, compare=False, repr=False)
     _faction_index: dict[str, Faction] = field(default_factory=dict, compare=False, repr=False)
 

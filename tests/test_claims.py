@@ -58,7 +58,7 @@ def test_seed_yields_exactly_the_issue_claims(dataset: Dataset, index: MentionIn
     assert by_type["ceasefire"].detail["daily"] is True
     assert by_type["corridor"].detail["hours"] == "09:00-14:00"
     evac = by_type["evacuation"].detail
-    assert (evac["from"], evac["to"], evac["who"]) == ("saqba", ["zamalka", "ayn-tarma"],
+    assert (evac["from"], evac["to"], evac["who"]) == ("saqba", ("zamalka", "ayn-tarma"),
                                                       "civilians")
     assert by_type["agreement"].factions == ("ahrar-al-sham",)
     assert "safe passage" in by_type["agreement"].detail["terms"]
@@ -104,7 +104,7 @@ def test_evacuation_with_counts_and_route(dataset: Dataset, index: MentionIndex)
     text = ("On Thursday 1,580 civilians and 413 fighters left Harasta for Idlib in "
             "27 buses.")
     [claim] = [c for c in claims_of(text, dataset, index) if c.type == "evacuation"]
-    assert claim.detail["from"] == "harasta" and claim.detail["to"] == ["idlib"]
+    assert claim.detail["from"] == "harasta" and claim.detail["to"] == ("idlib",)
     assert claim.detail["people"] == 1580 and claim.detail["buses"] == 27
     assert claim.date == REPORT_DAY  # "On Thursday" in a Thursday's report: that day
 
@@ -113,8 +113,8 @@ def test_evacuations_phrased_with_head(dataset: Dataset, index: MentionIndex) ->
     text = ("Buses carrying fighters will head to Idlib from Harasta. "
             "Hundreds of civilians were heading towards Hosh Nasri from Douma.")
     evac = [c.detail for c in claims_of(text, dataset, index) if c.type == "evacuation"]
-    assert [(d["from"], d["to"]) for d in evac] == [("harasta", ["idlib"]),
-                                                    ("douma", ["hawsh-nasri"])]
+    assert [(d["from"], d["to"]) for d in evac] == [("harasta", ("idlib",)),
+                                                    ("douma", ("hawsh-nasri",))]
     # the noun is not a movement
     noun = "The head of the Douma council travelled to Damascus for talks."
     assert [c for c in claims_of(noun, dataset, index) if c.type == "evacuation"] == []

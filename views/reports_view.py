@@ -19,8 +19,8 @@ from typing import Any
 
 import streamlit as st
 
-from geo.accept import accept_claim, add_alias, add_locality, citation, confidence_level
-from geo.claims import Claim
+from geo.accept import accept_claim, add_alias, add_locality, citation
+from geo.claims import Claim, confidence_level, rule_for
 from geo.errors import ClaimError, Problem, ReportError, UnknownIdError, WriteError
 from geo.ingest import IngestedReport
 from geo.model import Dataset
@@ -58,32 +58,57 @@ def claim_key(report_id: str, claim: Claim) -> str:
 def claim_in_dataset(claim: Claim, report: Report, dataset: Dataset) -> bool:
     """True when the dataset already holds this claim as accepted (it cites this sentence).
 
-    A control claim is in when every one of its places has a ``claim`` row on its date citing
-    the report's sentence; another claim when ``events`` has a row of its type and date with
-    that citation. This is how an acceptance is still shown after a restart.
+    The claim's rule says which rows accepting it writes; it is in when each of them is (a
+    control row of that day, place and citation; an event of that day, type and citation).
+    This is how an acceptance is still shown after a restart.
     """
-    source = citation(report, claim.evidence)
-    if claim.type == "control":
-        rows = {(c.locality, c.date) for c in dataset.control
-                if c.kind == "claim" and c.source == source}
-        return bool(claim.localities) and all((loc, claim.date) in rows
-                                              for loc in claim.localities)
-    return any(e.date == claim.date and e.type == claim.type and e.source == source
-               for e in dataset.events)
+    try:
+        rows = rule_for(claim.type).rows(claim, source=citation(report, claim.evidence),
+                                         dataset=dataset)
+    except ClaimError:
+        return False
+    control = {(c.date.isoformat(), c.locality, c.source) for c in dataset.control
+               if c.kind == "claim"}
+    events = {(e.date.isoformat(), e.type, e.source) for e in dataset.events}
+    for row in rows:
+        v = row.values
+        key = (v["date"], v.get("locality", v.get("type", "")), v["source"])
+        if key not in (control if row.file == "control" else events):
+            return False
+    return bool(rows)
 
 
-def written_rows(claim: Claim, report: Report) -> list[dict[str, str]]:
-    """What accepting ``claim`` writes, as rows to show (file, date, places, holder, source)."""
-    source = citation(report, claim.evidence)
-    level = confidence_level(claim.confidence)
-    if claim.type == "control":
-        holder = claim.detail.get("holder") or (claim.factions[0] if claim.factions else "")
-        return [{"file": "control.csv", "date": claim.date.isoformat(), "locality": loc,
-                 "faction": str(holder), "kind": "claim", "confidence": level, "source": source}
-                for loc in claim.localities]
-    return [{"file": "events.csv", "date": claim.date.isoformat(), "type": claim.type,
-             "localities": ";".join(claim.localities), "factions": ";".join(claim.factions),
-             "confidence": level, "source": source}]
+def written_rows(claim: Claim, report: Report, dataset: Dataset) -> list[dict[str, str]]:
+    """What accepting ``claim`` writes, as rows to show (file, date, places, holder, source);
+    empty when it cannot be written as it stands."""
+    try:
+        rows = rule_for(claim.type).rows(claim, source=citation(report, claim.evidence),
+                                         dataset=dataset)
+    except ClaimError:
+        return []
+    shown = ("date", "locality", "faction", "kind", "type", "localities", "factions",
+             "confidence", "source")
+    return [{"file": f"{r.file}.csv", **{k: r.values[k] for k in shown if k in r.values}}
+            for r in rows]
+
+
+def claim_explanation(claim: Claim) -> str:
+    """Why a claim was proposed, escaped markdown: rule, pattern, trigger words, hedge, part."""
+    why = claim.why
+    parts = [f"rule **{md_escape(why.rule or str(claim.type))}**"]
+    if why.pattern:
+        parts.append(f"pattern *{md_escape(why.pattern)}*")
+    if why.triggers:
+        parts.append("triggered by " + ", ".join(f"“{md_escape(t)}”" for t in why.triggers))
+    if why.hedge:
+        parts.append(f"hedged by “{md_escape(why.hedge)}”")
+    if why.partial:
+        share = claim.detail.get("share")
+        parts.append(f"partial: “{md_escape(why.partial)}”"
+                     + (f" (share {share:.0%})" if isinstance(share, float) else ""))
+    if claim.notes.context:
+        parts.append(f"place or actor from the sentence before: “{md_escape(claim.notes.context)}”")
+    return "Why: " + " · ".join(parts)
 
 
 def identity(headers: Mapping[str, str] | None, header: str | None, typed: str | None
@@ -170,11 +195,9 @@ def claim_markdown(claim: Claim, place_names: Mapping[str, str],
     who = (f" held by **{md_escape(faction_names.get(holder, holder))}**" if holder
            else (f" · {parties}" if parties else ""))
     level = confidence_level(claim.confidence)
-    facts = [f"{md_escape(k)} {md_escape(v)}" for k, v in claim.detail.items()
-             if k in ("hours", "who", "people", "buses") and v not in (None, "", [])]
-    if claim.detail.get("to"):
-        facts.append("to " + ", ".join(md_escape(place_names.get(t, t))
-                                       for t in claim.detail["to"]))
+    facts = [md_escape(f) for f in rule_for(claim.type).facts(
+        claim, lambda i: place_names.get(i, i), lambda f: faction_names.get(f, f))
+        if not f.startswith(("held by", "taken by"))]
     extra = f" · {'; '.join(facts)}" if facts else ""
     return (f"**{md_escape(claim.type)}** · {places}{who} · {claim.date.isoformat()} "
             f"({md_escape(claim.date_origin)}) · confidence {claim.confidence:.2f} "
@@ -198,7 +221,7 @@ def _decide_accept(key: str, claim: Claim, report: Report, store: Store,
     except WriteError as exc:
         decisions[key] = {"status": "failed", "message": f"Not written: {exc}"}
     else:
-        decisions[key] = {"status": "accepted", "rows": written_rows(claim, report),
+        decisions[key] = {"status": "accepted", "rows": written_rows(claim, report, dataset),
                           "message": "Accepted: written into the dataset."}
 
 
@@ -321,6 +344,7 @@ def render_claims(item: IngestedReport, *, dataset: Dataset, store: Store, who: 
         with st.container(border=True, key=f"claim-{n}"):
             st.markdown(claim_markdown(claim, place_names, faction_names))
             st.caption(f"Evidence: “{md_escape(claim.evidence)}”")
+            st.caption(claim_explanation(claim))
             note = claim.detail.get("date_note")
             if note:
                 st.caption(f"Date: {md_escape(note)}")
@@ -334,7 +358,7 @@ def render_claims(item: IngestedReport, *, dataset: Dataset, store: Store, who: 
             status = decision["status"]
             if status == "accepted":
                 st.success(md_escape(decision["message"]))
-                rows = decision.get("rows") or written_rows(claim, report)
+                rows = decision.get("rows") or written_rows(claim, report, dataset)
                 st.dataframe(rows, hide_index=True, width="stretch")
             elif status == "rejected":
                 st.info(md_escape(decision["message"]))

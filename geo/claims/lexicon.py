@@ -1,0 +1,245 @@
+"""The claim grammar's lexicon: phrases by category, from the shipped CSV plus a dataset's own.
+
+A lexicon row is ``category,phrase,value,note``. ``phrase`` is lower-case words where a group
+``(a|b|)`` lists alternatives (an empty one: the group may be left out); hyphens count as
+spaces and case is ignored, so ``(take|took) (full|) control (of|over)`` stands for eight
+phrases. ``value`` is what the category makes of the phrase (a verb label, a side, a share).
+
+Categories (see ``lexicon.csv`` for the words):
+
+- control triggers: ``event`` (an actor takes a place), ``participle`` (a place is taken),
+  ``noun`` (the capture of a place), ``fell`` (a place falls to an actor), ``state`` (an actor
+  holds a place), ``state_by`` (a place held by an actor), ``possession`` (the noun of "under X
+  control", "in X hands"), ``stronghold``, ``presence`` (positions in a place), ``compound``
+  ("rebel-held"), ``declare`` (declared clear of), ``handover``, ``approach``, ``repel``;
+- modifiers: ``hedge``, ``negation``, ``intent``, ``realized`` (undoes a bare "to"), ``keep``
+  (verbs of holding that intent does not cancel), ``past`` (a state in the past), ``partial``;
+- actors: ``side`` (words naming a side: "regime", "rebel"), ``force`` (nouns of armed men,
+  with the side they have alone), ``group_noun``, ``pronoun``;
+- structure: ``class`` (town, village...), ``determiner``, ``list``, ``break``;
+- place context: ``region_after``, ``region_before``, ``facility_after``.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import itertools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from geo.errors import Problem
+from geo.model import LexiconEntry
+
+CATEGORIES = frozenset({
+    "event", "participle", "noun", "fell", "state", "state_by", "possession", "stronghold",
+    "presence", "compound", "declare", "handover", "approach", "repel",
+    "hedge", "negation", "intent", "realized", "keep", "past", "partial",
+    "side", "force", "group_noun", "pronoun",
+    "class", "determiner", "list", "break",
+    "region_after", "region_before", "facility_after",
+})
+COLUMNS = ("category", "phrase", "value", "note")
+#: Most phrases one row may stand for (a row is meant for a word and its forms).
+MAX_EXPANSIONS = 4096
+#: Words of a phrase: runs of letters and digits, or one other visible character.
+TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
+_GROUP = re.compile(r"\(([^()]*)\)")
+_SIDES = ("government", "opposition", "unknown")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A concrete phrase: its lower-case tokens, category and value."""
+
+    tokens: tuple[str, ...]
+    category: str
+    value: str
+
+
+def tokens_of(text: str) -> tuple[str, ...]:
+    """The lower-case tokens of ``text`` as the grammar sees them (hyphens dropped)."""
+    return tuple(t for t in TOKEN.findall(text.lower()) if t != "-")
+
+
+def expand(phrase: str) -> list[tuple[str, ...]]:
+    """Every concrete phrase a lexicon pattern stands for, as token tuples.
+
+    Parameters
+    ----------
+    phrase : str
+        Words with ``(a|b|)`` groups of alternatives.
+
+    Returns
+    -------
+    list of tuple of str
+        Distinct, non-empty token tuples, in the order the groups list them.
+
+    Raises
+    ------
+    ValueError
+        For an unbalanced parenthesis or more than ``MAX_EXPANSIONS`` phrases.
+    """
+    parts: list[list[str]] = []
+    at = 0
+    for group in _GROUP.finditer(phrase):
+        parts.append([phrase[at:group.start()]])
+        parts.append(group.group(1).split("|"))
+        at = group.end()
+    parts.append([phrase[at:]])
+    if any("(" in p or ")" in p for options in parts for p in options):
+        raise ValueError(f"unbalanced parenthesis in {phrase!r}")
+    count = 1
+    for options in parts:
+        count *= len(options)
+    if count > MAX_EXPANSIONS:
+        raise ValueError(f"{phrase!r} stands for {count} phrases, more than {MAX_EXPANSIONS}")
+    out: dict[tuple[str, ...], None] = {}
+    for combo in itertools.product(*parts):
+        toks = tokens_of(" ".join(combo))
+        if toks:
+            out.setdefault(toks, None)
+    return list(out)
+
+
+def parse_rows(rows: Iterable[tuple[int, Mapping[str, str]]], label: str
+               ) -> tuple[list[LexiconEntry], list[Problem]]:
+    """Lexicon entries from CSV rows, and a problem per bad row (``label:line``).
+
+    Parameters
+    ----------
+    rows : iterable of (int, mapping)
+        Line number and row (``category``, ``phrase``, ``value``, ``note``).
+    label : str
+        The file as messages name it.
+
+    Returns
+    -------
+    tuple of (list of LexiconEntry, list of Problem)
+    """
+    entries: list[LexiconEntry] = []
+    problems: list[Problem] = []
+    for line, row in rows:
+        category = (row.get("category") or "").strip()
+        if category.startswith("#"):
+            continue  # a comment line
+        phrase = (row.get("phrase") or "").strip()
+        value = (row.get("value") or "").strip()
+        if category not in CATEGORIES:
+            problems.append(Problem(label, line, f"unknown lexicon category {category[:40]!r}"
+                                    f" (one of {', '.join(sorted(CATEGORIES))})"))
+            continue
+        if not phrase:
+            problems.append(Problem(label, line, "empty phrase"))
+            continue
+        try:
+            expand(phrase)
+        except ValueError as exc:
+            problems.append(Problem(label, line, str(exc)[:200]))
+            continue
+        if category == "side" and value not in _SIDES:
+            problems.append(Problem(label, line, f"a side word's value is one of "
+                                    f"{', '.join(_SIDES)}, not {value[:40]!r}"))
+            continue
+        entries.append(LexiconEntry(category, phrase, value, f"{label}:{line}"))
+    return entries, problems
+
+
+def read_csv_text(text: str) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a lexicon CSV with their line numbers; ``#`` lines are comments."""
+    kept = "".join(line if not line.lstrip().startswith("#") else "\n"
+                   for line in text.splitlines(keepends=True))
+    reader = csv.DictReader(io.StringIO(kept))
+    return [(reader.line_num, row) for row in reader]
+
+
+@functools.cache
+def default_entries() -> tuple[LexiconEntry, ...]:
+    """The shipped lexicon (``geo/claims/lexicon.csv``), read once."""
+    text = resources.files("geo.claims").joinpath("lexicon.csv").read_text(encoding="utf-8")
+    entries, problems = parse_rows(read_csv_text(text), "geo/claims/lexicon.csv")
+    if problems:  # a broken shipped file is a bug, not user input
+        raise RuntimeError("; ".join(str(p) for p in problems))
+    return tuple(entries)
+
+
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    """Compiled phrases: by first token (longest first), and single words by category.
+
+    Build with ``Lexicon.compile`` (or ``lexicon_for``); immutable and shared.
+    """
+
+    by_first: Mapping[str, tuple[Phrase, ...]]
+    words: Mapping[str, frozenset[str]]
+    values: Mapping[tuple[str, tuple[str, ...]], str]
+    entries: tuple[LexiconEntry, ...]
+
+    @classmethod
+    def compile(cls, entries: Sequence[LexiconEntry]) -> Lexicon:
+        """Expand and index ``entries`` (later entries add to earlier ones).
+
+        Parameters
+        ----------
+        entries : sequence of LexiconEntry
+
+        Returns
+        -------
+        Lexicon
+        """
+        phrases: dict[tuple[str, tuple[str, ...]], Phrase] = {}
+        for entry in entries:
+            for toks in expand(entry.phrase):
+                phrases[(entry.category, toks)] = Phrase(toks, entry.category, entry.value)
+        by_first: dict[str, list[Phrase]] = {}
+        words: dict[str, set[str]] = {c: set() for c in CATEGORIES}
+        for phrase in phrases.values():
+            by_first.setdefault(phrase.tokens[0], []).append(phrase)
+            if len(phrase.tokens) == 1:
+                words[phrase.category].add(phrase.tokens[0])
+        return cls(
+            {k: tuple(sorted(v, key=lambda p: -len(p.tokens))) for k, v in by_first.items()},
+            {c: frozenset(w) for c, w in words.items()},
+            {(p.category, p.tokens): p.value for p in phrases.values()},
+            tuple(entries),
+        )
+
+    def is_(self, category: str, word: str) -> bool:
+        """True when the lower-case ``word`` alone is a phrase of ``category``."""
+        return word in self.words[category]
+
+    def value(self, category: str, tokens: tuple[str, ...]) -> str | None:
+        """The value of a phrase of ``category`` (None when it is not one)."""
+        return self.values.get((category, tokens))
+
+    def phrases_at(self, words: Sequence[str], at: int) -> list[Phrase]:
+        """The phrases that start at ``words[at]`` and match the words after it."""
+        out = []
+        for phrase in self.by_first.get(words[at], ()):
+            n = len(phrase.tokens)
+            if tuple(words[at:at + n]) == phrase.tokens:
+                out.append(phrase)
+        return out
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(extra: tuple[LexiconEntry, ...]) -> Lexicon:
+    return Lexicon.compile((*default_entries(), *extra))
+
+
+def lexicon_for(extra: Sequence[LexiconEntry] = ()) -> Lexicon:
+    """The shipped lexicon plus a dataset's own entries, compiled (memoised by entries).
+
+    Parameters
+    ----------
+    extra : sequence of LexiconEntry
+        The dataset's ``lexicon.csv`` rows (``Dataset.lexicon``).
+
+    Returns
+    -------
+    Lexicon
+    """
+    return _compiled(tuple(extra))

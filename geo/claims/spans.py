@@ -1,0 +1,406 @@
+"""Mark a sentence's spans for the claim grammar: places, actors, lexicon phrases, times, clauses.
+
+A sentence becomes a sequence of items: one per place mention and per actor (a faction
+named by the dataset, or "regime troops", "the army": side words and force nouns of the
+lexicon), one per other word or punctuation mark. Lexicon phrases are marked over the items
+(hyphens count as spaces; places and actors break phrases), time expressions and clause
+breaks are located, and places joined by list glue ("A, B and the villages of C") form lists.
+Everything is linear in the sentence's length (the lexicon is a dictionary by first word).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from geo.claims.dates import TimeExpr, time_expressions
+from geo.claims.lexicon import TOKEN, Lexicon, Phrase
+
+PLACE, ACTOR, WORD, PUNCT = "place", "actor", "word", "punct"
+HYPHENS = frozenset("-\u2010\u2011")
+#: Punctuation that ends a clause.
+CLAUSE_PUNCT = frozenset(";:()[]")
+#: Words that may join an actor to the actor that names it ("the rebels of Jaysh al-Islam").
+_ACTOR_JOIN = frozenset({"of", "the", "group", "faction", "movement", "organisation",
+                         "organization", "coalition", "alliance", ",", "\u2013", "\u2014", "(",
+                         "a", "an"})
+_ACTOR_JOIN_MAX = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One item of a marked sentence (offsets are relative to the sentence).
+
+    ``kind`` is ``place``, ``actor``, ``word`` or ``punct``; ``ref`` the locality or faction
+    id (an actor of unknown faction has ``ref`` empty and a ``side``); ``generic`` is True for
+    an actor named only as a side ("rebels", "regime troops").
+    """
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    low: str
+    ref: str = ""
+    side: str = ""
+    generic: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A lexicon phrase over items ``first`` to ``last`` (exclusive)."""
+
+    category: str
+    value: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class Sides:
+    """How actors map to factions in a dataset: each faction's side, and per side the faction
+    a bare side word stands for ("rebels": the opposition of unstated group)."""
+
+    side_of: dict[str, str]
+    generic_of: dict[str, str]
+    #: factions that stand for a side when another faction of that side is more specific
+    generic_ids: frozenset[str]
+
+
+@dataclass
+class MarkedSentence:
+    """A sentence with its items, lexicon marks, clauses, time expressions and place lists."""
+
+    index: int
+    offset: int
+    text: str
+    items: list[Item]
+    marks: list[Mark]
+    clause: list[int]
+    times: list[tuple[TimeExpr, int, int]]
+    lists: dict[int, list[int]]
+    lexicon: Lexicon
+    paragraph: int = 0
+    by_first: dict[int, list[Mark]] = field(default_factory=dict)
+    by_category: dict[str, list[Mark]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for mark in self.marks:
+            self.by_first.setdefault(mark.first, []).append(mark)
+            self.by_category.setdefault(mark.category, []).append(mark)
+
+    def marks_of(self, category: str) -> list[Mark]:
+        """The marks of a category, in order."""
+        return self.by_category.get(category, [])
+
+    def mark_at(self, i: int, category: str) -> Mark | None:
+        """The longest mark of ``category`` starting at item ``i``, if any."""
+        best = None
+        for mark in self.by_first.get(i, ()):
+            if mark.category == category and (best is None or mark.last > best.last):
+                best = mark
+        return best
+
+    def word(self, i: int) -> str:
+        """The lower-case word of item ``i`` ("" for places, actors and outside)."""
+        if 0 <= i < len(self.items) and self.items[i].kind in (WORD, PUNCT):
+            return self.items[i].low
+        return ""
+
+    def is_(self, i: int, category: str) -> bool:
+        """True when item ``i`` is a one-word phrase of ``category``."""
+        w = self.word(i)
+        return bool(w) and self.lexicon.is_(category, w)
+
+    def places(self) -> list[int]:
+        """Indices of the place items."""
+        return [i for i, it in enumerate(self.items) if it.kind == PLACE]
+
+    def actors(self) -> list[int]:
+        """Indices of the actor items."""
+        return [i for i, it in enumerate(self.items) if it.kind == ACTOR]
+
+    def span_text(self, first: int, last: int) -> str:
+        """The text of items ``first`` to ``last`` (exclusive), as written."""
+        if first >= last:
+            return ""
+        return self.text[self.items[first].start:self.items[last - 1].end]
+
+
+def mark_sentence(index: int, offset: int, text: str,
+                  places: Sequence[tuple[str, int, int]],
+                  factions: Sequence[tuple[str, int, int]], *, lexicon: Lexicon, sides: Sides,
+                  report_date: dt.date, paragraph: int = 0) -> MarkedSentence:
+    """Mark one sentence.
+
+    Parameters
+    ----------
+    index, offset : int
+        The sentence's index in its report and where it starts in the report's text.
+    text : str
+        The sentence.
+    places, factions : sequence of (id, start, end)
+        Place and faction mentions, offsets relative to the sentence, not overlapping.
+    lexicon : Lexicon
+    sides : Sides
+    report_date : datetime.date
+        The anchor of the time expressions.
+    paragraph : int
+        The paragraph the sentence belongs to.
+
+    Returns
+    -------
+    MarkedSentence
+    """
+    items = _items(text, places, factions, sides)
+    items = _generic_actors(items, lexicon, sides)
+    items = _join_actors(items, sides)
+    marks = _marks(items, lexicon)
+    clause = _clauses(items, lexicon)
+    times = _locate_times(items, time_expressions(text, report_date))
+    lists = _place_lists(items, lexicon)
+    return MarkedSentence(index, offset, text, items, marks, clause, times, lists, lexicon,
+                          paragraph)
+
+
+def _items(text: str, places: Sequence[tuple[str, int, int]],
+           factions: Sequence[tuple[str, int, int]], sides: Sides) -> list[Item]:
+    entities = sorted([(s, e, PLACE, ref) for ref, s, e in places]
+                      + [(s, e, ACTOR, ref) for ref, s, e in factions])
+    out: list[Item] = []
+    k = 0
+    pending: tuple[int, int, str, str] | None = None
+    for m in TOKEN.finditer(text):
+        s, e = m.span()
+        while k < len(entities) and entities[k][1] <= s:
+            k += 1
+        if k < len(entities) and entities[k][0] < e:  # the token is (partly) an entity's
+            ent = entities[k]
+            if pending is not None and pending[:2] == ent[:2]:
+                continue
+            pending = ent
+            start, end, kind, ref = ent
+            start, end = min(start, s), max(end, e)
+            surface = text[start:end]
+            if kind == PLACE:
+                out.append(Item(PLACE, start, end, surface, surface.lower(), ref))
+            else:
+                side = sides.side_of.get(ref, "")
+                out.append(Item(ACTOR, start, end, surface, surface.lower(), ref, side,
+                                ref in sides.generic_ids))
+            continue
+        tok = m.group()
+        out.append(Item(WORD if tok[0].isalnum() else PUNCT, s, e, tok, tok.lower()))
+    return _with_articles(_merge_entity_tails(out))
+
+
+#: The Arabic article as transliterations write it before a hyphen ("al-Nashabiye").
+ARTICLES = frozenset({"al", "el", "an", "ash", "as", "ad", "ar", "az", "at", "adh", "ath"})
+
+
+def _with_articles(items: list[Item]) -> list[Item]:
+    """A place or actor takes in the article written before it ("al-" of "al-Nashabiye")."""
+    out: list[Item] = []
+    for it in items:
+        if (it.kind in (PLACE, ACTOR) and len(out) >= 2 and out[-1].kind == PUNCT
+                and out[-1].text in HYPHENS and out[-1].end == it.start
+                and out[-2].kind == WORD and out[-2].low in ARTICLES
+                and out[-2].end == out[-1].start):
+            start = out[-2].start
+            del out[-2:]
+            it = Item(it.kind, start, it.end, it.text, it.low, it.ref, it.side, it.generic)
+        out.append(it)
+    return out
+
+
+def _merge_entity_tails(items: list[Item]) -> list[Item]:
+    """An entity widened to its last token may cover the next token's start: drop repeats."""
+    out: list[Item] = []
+    for it in items:
+        if out and it.start < out[-1].end and out[-1].kind in (PLACE, ACTOR):
+            continue
+        out.append(it)
+    return out
+
+
+def _stream(items: Sequence[Item]) -> tuple[list[str], list[int]]:
+    """The lower-case words of the items with hyphens left out, and each one's item index
+    (places and actors stand as a word no phrase holds)."""
+    words: list[str] = []
+    where: list[int] = []
+    for i, it in enumerate(items):
+        if it.kind == PUNCT and it.text in HYPHENS:
+            continue
+        words.append(it.low if it.kind in (WORD, PUNCT) else "\x00")
+        where.append(i)
+    return words, where
+
+
+def _phrases(items: Sequence[Item], lexicon: Lexicon
+             ) -> list[tuple[Phrase, int, int]]:
+    words, where = _stream(items)
+    out = []
+    for at, w in enumerate(words):
+        if w in lexicon.by_first:
+            for phrase in lexicon.phrases_at(words, at):
+                out.append((phrase, where[at], where[at + len(phrase.tokens) - 1] + 1))
+    return out
+
+
+def _generic_actors(items: list[Item], lexicon: Lexicon, sides: Sides) -> list[Item]:
+    """Actors named by side words and force nouns: "regime troops", "the army", "Syrian and
+    allied forces" (a side word, up to two joining words, a force noun)."""
+    found = [(p, first, last) for p, first, last in _phrases(items, lexicon)
+             if p.category in ("force", "side")]
+    if not found:
+        return items
+    forces: dict[int, tuple[Phrase, int]] = {}
+    side_words: dict[int, tuple[Phrase, int]] = {}
+    for p, first, last in found:
+        table = forces if p.category == "force" else side_words
+        if first not in table or last > table[first][1]:
+            table[first] = (p, last)
+    out: list[Item] = []
+    i = 0
+    n = len(items)
+    while i < n:
+        it = items[i]
+        if it.kind == WORD and i in side_words:
+            phrase, j = side_words[i]
+            joined = 0
+            while j < n and j not in forces and joined < 2 and items[j].kind == WORD and \
+                    items[j].low in _FORCE_JOIN:
+                j += 1
+                joined += 1
+            if j in forces and items[j].kind == WORD:
+                last = forces[j][1]
+                out.append(_actor(items, i, last, phrase.value, sides))
+                i = last
+                continue
+        if it.kind == WORD and i in forces and forces[i][0].value:
+            phrase, last = forces[i]
+            out.append(_actor(items, i, last, phrase.value, sides))
+            i = last
+            continue
+        out.append(it)
+        i += 1
+    return out
+
+
+_FORCE_JOIN = frozenset({"and", "allied", "elite", "special", "armed", "its", "their", "pro",
+                         "regular"})
+
+
+def _actor(items: Sequence[Item], first: int, last: int, side: str, sides: Sides) -> Item:
+    text = _join_text(items, first, last)
+    return Item(ACTOR, items[first].start, items[last - 1].end, text, text.lower(),
+                sides.generic_of.get(side, ""), side, True)
+
+
+def _join_text(items: Sequence[Item], first: int, last: int) -> str:
+    return " ".join(items[k].text for k in range(first, last))
+
+
+def _join_actors(items: list[Item], sides: Sides) -> list[Item]:
+    """Join an actor named only by its side to the named faction beside it ("the rebels of
+    Jaysh al-Islam", "Islamist group Faylaq al-Rahman", "Faylaq al-Rahman, the rebel
+    faction", "Failaq al-Rahman of the Free Syrian Army (FSA)"): the named faction stands."""
+    out: list[Item] = []
+    i = 0
+    n = len(items)
+    while i < n:
+        it = items[i]
+        if it.kind != ACTOR:
+            out.append(it)
+            i += 1
+            continue
+        while True:
+            j = i + 1
+            while j < n and j - i <= _ACTOR_JOIN_MAX and items[j].kind != ACTOR and (
+                    items[j].low in _ACTOR_JOIN or (items[j].kind == WORD and items[j].text[:1]
+                                                    .isupper())):
+                j += 1
+            other = items[j] if j < n and items[j].kind == ACTOR else None
+            if other is None or it.generic == other.generic or (
+                    it.side and other.side and it.side != other.side):
+                break
+            named = other if it.generic else it
+            it = Item(ACTOR, it.start, other.end, named.text, named.low, named.ref, named.side,
+                      False)
+            i = j
+            if j + 1 < n and items[j + 1].kind == PUNCT and items[j + 1].text == ")":
+                i = j + 1  # "(FSA)": the closing bracket goes with it
+        out.append(it)
+        i += 1
+    return out
+
+
+def _marks(items: Sequence[Item], lexicon: Lexicon) -> list[Mark]:
+    return [Mark(p.category, p.value, first, last) for p, first, last in _phrases(items, lexicon)
+            if p.category not in ("force", "side")]
+
+
+def _clauses(items: Sequence[Item], lexicon: Lexicon) -> list[int]:
+    out = []
+    clause = 0
+    for it in items:
+        if (it.kind == PUNCT and it.text in CLAUSE_PUNCT) or (
+                it.kind == WORD and lexicon.is_("break", it.low)):
+            clause += 1
+        out.append(clause)
+    return out
+
+
+def _locate_times(items: Sequence[Item], times: Sequence[TimeExpr]
+                  ) -> list[tuple[TimeExpr, int, int]]:
+    out = []
+    k = 0
+    for t in times:
+        while k < len(items) and items[k].end <= t.start:
+            k += 1
+        first = k
+        last = first
+        while last < len(items) and items[last].start < t.end:
+            last += 1
+        if first < last:
+            out.append((t, first, last))
+    return out
+
+
+def _place_lists(items: Sequence[Item], lexicon: Lexicon) -> dict[int, list[int]]:
+    """Each place item's list: places joined only by commas, list words, determiners, class
+    nouns, "of", hyphens and unresolved capitalised names ("A, B and the villages of C")."""
+    lists: dict[int, list[int]] = {}
+    current: list[int] = []
+    glue = 0
+    for i, it in enumerate(items):
+        if it.kind == PLACE:
+            current.append(i)
+            glue = 0
+            continue
+        if current and glue < 14 and _is_list_glue(it, lexicon):
+            glue += 1
+            continue
+        for p in current:
+            lists[p] = current
+        current = []
+        glue = 0
+    for p in current:
+        lists[p] = current
+    return lists
+
+
+def _is_list_glue(it: Item, lexicon: Lexicon) -> bool:
+    if it.kind == PUNCT:
+        return it.text in (",", "&") or it.text in HYPHENS
+    if it.kind != WORD:
+        return False
+    low = it.low
+    return (low == "of" or lexicon.is_("list", low) or lexicon.is_("determiner", low)
+            or lexicon.is_("class", low) or it.text[:1].isupper() or low in _LIST_PARTS)
+
+
+#: Words of a list between its places besides the lexicon's ("the entrance of C").
+_LIST_PARTS = frozenset({"al", "el", "as", "entrance", "entrances", "outskirts", "edge",
+                         "edges", "outskirt"})

@@ -1,0 +1,93 @@
+"""Place mentions that name a region, a landform or a facility instead, by the words around.
+
+"Idlib province", "the province of Idlib", "Idleb and Aleppo governorates", "Rural Damascus",
+"Rif Dimashq", "Wadi Ein Tarma", "Ein Tarma valley" name a region or a landform; "Adra
+School" and "Adra Electricity Complex" name a facility: none is a mention of the town. The
+words are the lexicon's (``region_after``, ``region_before``, ``facility_after``), so a
+dataset adds its own. Each mention looks at a few words on either side: linear in the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
+from geo.claims.lexicon import TOKEN, Lexicon
+
+#: Words looked at after a mention for a region word that ends a list ("X, Y and Z provinces").
+LIST_REACH = 10
+_WINDOW = 160  # characters read on either side of a mention
+
+
+class _Span(Protocol):
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+M = TypeVar("M", bound=_Span)
+
+
+def places_only(text: str, mentions: Sequence[M], lexicon: Lexicon) -> list[M]:
+    """The mentions of ``text`` that name the place itself (see the module docstring).
+
+    Parameters
+    ----------
+    text : str
+        The text the mentions' offsets point into.
+    mentions : sequence of Mention
+        In text order.
+    lexicon : Lexicon
+        Its ``region_after``, ``region_before`` and ``facility_after`` phrases are used.
+
+    Returns
+    -------
+    list of Mention
+        The mentions kept, in order.
+    """
+    return [m for m in mentions if not _not_a_place(text, m.start, m.end, lexicon)]
+
+
+def _not_a_place(text: str, start: int, end: int, lexicon: Lexicon) -> bool:
+    after = [(t.group(), t.start()) for t in TOKEN.finditer(text, end, min(len(text),
+                                                                           end + _WINDOW))]
+    before = [t.group().lower() for t in TOKEN.finditer(text, max(0, start - 40), start)]
+    return (_region_after(after, lexicon) or _region_before(before, lexicon)
+            or _facility_after(after, lexicon))
+
+
+def _region_after(after: list[tuple[str, int]], lexicon: Lexicon) -> bool:
+    """"X province", or X in a list that a plural region word ends ("X and Y governorates")."""
+    listed = False
+    for k, (tok, _at) in enumerate(after[:LIST_REACH]):
+        low = tok.lower()
+        if lexicon.is_("region_after", low):
+            return k == 0 or (listed and low.endswith("s"))
+        if low in (",", "and") or (low == "-" and k == 0):
+            listed = listed or low == "and" or low == ","
+            continue
+        if tok[:1].isupper() and listed:
+            continue
+        return False
+    return False
+
+
+def _region_before(before: list[str], lexicon: Lexicon) -> bool:
+    """"Rural X", "Rif X", "Wadi X", "the province of X"."""
+    words = [w for w in before if w != "-"]
+    for n in range(1, min(4, len(words)) + 1):
+        if lexicon.value("region_before", tuple(words[-n:])) is not None:
+            return True
+    return False
+
+
+def _facility_after(after: list[tuple[str, int]], lexicon: Lexicon) -> bool:
+    """"X School", "X Electricity Complex": capitalised words ending in a facility word."""
+    for tok, _at in after[:3]:
+        if not tok[:1].isupper():
+            return False
+        if lexicon.is_("facility_after", tok.lower()):
+            return True
+    return False
