@@ -26,12 +26,14 @@ from geo.normalize import (
     normalize_many,
     skeleton,
     skeletons,
+    vowel_key,
     without_article,
 )
 
 #: Scores of the three stages of ``DatasetGazetteer``.
 EXACT_SCORE = 1.0
 KEY_SCORE = 0.95
+VOWEL_SCORE = 0.9
 #: Fuzzy matching compares match keys with ``rapidfuzz.fuzz.ratio`` (0-100).
 FUZZY_CUTOFF = 88.0
 #: Query keys shorter than this never take part in fuzzy matching (too little to go on).
@@ -181,7 +183,10 @@ class DatasetGazetteer(Geocoder):
     """Resolves names to the dataset's localities, robust to transliteration.
 
     Stages, first hit wins: the normalised spelling (``geo.normalize.normalize``) of an id,
-    name or alt_name; then the loose ``match_key``; then a bounded fuzzy match of match keys
+    name or alt_name; then the loose ``match_key``; then the consonant skeleton
+    (``geo.normalize.vowel_key``: "Masraba" is Misraba, "Hezzeh" Hazzeh, "Jober" Jobar) when
+    one locality alone has it and the first letters agree ("Urban" is not Arbin); then a
+    bounded fuzzy match of match keys
     (``rapidfuzz.fuzz.ratio`` >= ``fuzzy_cutoff``, same first letter, same number of words,
     query keys of at least ``FUZZY_MIN_LENGTH`` letters) for typos such as "Aytn Tarma".
     Primary names take precedence over alternative names when two localities share a spelling.
@@ -222,6 +227,17 @@ class DatasetGazetteer(Geocoder):
                 fuzzy[(key[0], words)].append(key)
         self._fuzzy_keys = fuzzy
         self._cutoff = fuzzy_cutoff
+        vowels: dict[str, set[str]] = {}
+        initials: dict[str, set[str]] = {}
+        for lid, form in ordered:
+            bare = without_article(normalize(form))
+            vk = vowel_key(bare)
+            if vk:
+                vowels.setdefault(vk, set()).add(lid)
+                initials.setdefault(vk, set()).add(bare[:1])
+        #: vowel key -> (the one locality that has it, the first letters of its forms)
+        self._vowel_keys = {k: (next(iter(ids)), frozenset(initials[k]))
+                            for k, ids in vowels.items() if len(ids) == 1}
 
     @property
     def localities(self) -> tuple[Locality, ...]:
@@ -232,16 +248,19 @@ class DatasetGazetteer(Geocoder):
         """The locality a name designates and the match score (0..1), or None."""
         return self.lookup_many([query])[0]
 
-    def lookup_many(self, queries: Sequence[str]) -> list[tuple[Locality, float] | None]:
-        """``[self.lookup(q) for q in queries]``, normalising all queries in one pass."""
+    def lookup_many(self, queries: Sequence[str], *, fuzzy: bool = True
+                    ) -> list[tuple[Locality, float] | None]:
+        """``[self.lookup(q) for q in queries]``, normalising all queries in one pass; without
+        the fuzzy stage when ``fuzzy`` is False."""
         loose = skeletons(queries)
         return [
-            self._resolve(n, sk, k)
+            self._resolve(n, sk, k, fuzzy)
             for n, sk, k in zip(normalize_many(queries), loose, keys_of_skeletons(loose),
                                 strict=True)
         ]
 
-    def _resolve(self, norm: str, loose: str, key: str) -> tuple[Locality, float] | None:
+    def _resolve(self, norm: str, loose: str, key: str, fuzzy: bool = True
+                 ) -> tuple[Locality, float] | None:
         if norm in self._exact:
             return self._localities[self._exact[norm]], EXACT_SCORE
         if key in self._keys:
@@ -249,7 +268,11 @@ class DatasetGazetteer(Geocoder):
             if short is None or close_spelling(without_article(norm), short):
                 return self._localities[self._keys[key]], KEY_SCORE
             return None
-        return self._fuzzy(key, loose.count(" ") + 1)
+        vk = vowel_key(norm)
+        found = self._vowel_keys.get(vk) if vk else None
+        if found is not None and without_article(norm)[:1] in found[1]:
+            return self._localities[found[0]], VOWEL_SCORE
+        return self._fuzzy(key, loose.count(" ") + 1) if fuzzy else None
 
     def _fuzzy(self, key: str, words: int) -> tuple[Locality, float] | None:
         if self._cutoff is None or len(key) < FUZZY_MIN_LENGTH:

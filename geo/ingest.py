@@ -111,11 +111,12 @@ def ingest_reports(reports: Sequence[Report], *, dataset: Dataset, index: Mentio
                       for text, mapped in zip(texts, loose, strict=True)]
     found_places = find_mentions_many(texts, index, loose=loose)
     lexicon = lexicon_for(dataset.lexicon)
+    kinds = {loc.id: loc.kind for loc in dataset.localities}
     out: list[IngestedReport] = []
     for report, factions, found in zip(reports, found_factions, found_places, strict=True):
         # A place name inside a faction's name ("Ahrar al-Sham", "Jaysh al-Islam") is not a
         # place, nor one that names a region or a facility ("Idlib province", "Adra School").
-        mentions = tuple(places_only(report.text, _outside(found, factions), lexicon))
+        mentions = tuple(places_only(report.text, _outside(found, factions), lexicon, kinds))
         claims = tuple(extract_claims(report, mentions, factions, dataset=dataset,
                                       lexicon=lexicon))
         candidates = tuple(candidate_places(report.text, index, mentions=found))

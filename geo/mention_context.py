@@ -4,12 +4,14 @@
 "Rif Dimashq", "Wadi Ein Tarma", "Ein Tarma valley" name a region or a landform; "Adra
 School" and "Adra Electricity Complex" name a facility: none is a mention of the town. The
 words are the lexicon's (``region_after``, ``region_before``, ``facility_after``), so a
-dataset adds its own. Each mention looks at a few words on either side: linear in the text.
+dataset adds its own; a ``region_after`` word whose value is ``city`` ("countryside",
+"suburbs") makes a region only of a city ("Damascus countryside"; "the Arbin and Zamalka
+suburbs" are towns). Each mention looks at a few words on either side: linear in the text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol, TypeVar
 
 from geo.claims.lexicon import TOKEN, Lexicon
@@ -21,6 +23,9 @@ _WINDOW = 160  # characters read on either side of a mention
 
 class _Span(Protocol):
     @property
+    def locality_id(self) -> str: ...
+
+    @property
     def start(self) -> int: ...
 
     @property
@@ -30,7 +35,8 @@ class _Span(Protocol):
 M = TypeVar("M", bound=_Span)
 
 
-def places_only(text: str, mentions: Sequence[M], lexicon: Lexicon) -> list[M]:
+def places_only(text: str, mentions: Sequence[M], lexicon: Lexicon,
+                kinds: Mapping[str, str]) -> list[M]:
     """The mentions of ``text`` that name the place itself (see the module docstring).
 
     Parameters
@@ -41,29 +47,34 @@ def places_only(text: str, mentions: Sequence[M], lexicon: Lexicon) -> list[M]:
         In text order.
     lexicon : Lexicon
         Its ``region_after``, ``region_before`` and ``facility_after`` phrases are used.
+    kinds : mapping of str to str
+        Locality id to kind (``city``, ``town``...).
 
     Returns
     -------
     list of Mention
         The mentions kept, in order.
     """
-    return [m for m in mentions if not _not_a_place(text, m.start, m.end, lexicon)]
+    return [m for m in mentions if not _not_a_place(text, m.start, m.end, lexicon,
+                                                    kinds.get(m.locality_id, "") == "city")]
 
 
-def _not_a_place(text: str, start: int, end: int, lexicon: Lexicon) -> bool:
+def _not_a_place(text: str, start: int, end: int, lexicon: Lexicon, city: bool) -> bool:
     after = [(t.group(), t.start()) for t in TOKEN.finditer(text, end, min(len(text),
                                                                            end + _WINDOW))]
     before = [t.group().lower() for t in TOKEN.finditer(text, max(0, start - 40), start)]
-    return (_region_after(after, lexicon) or _region_before(before, lexicon)
+    return (_region_after(after, lexicon, city) or _region_before(before, lexicon)
             or _facility_after(after, lexicon))
 
 
-def _region_after(after: list[tuple[str, int]], lexicon: Lexicon) -> bool:
+def _region_after(after: list[tuple[str, int]], lexicon: Lexicon, city: bool) -> bool:
     """"X province", or X in a list that a plural region word ends ("X and Y governorates")."""
     listed = False
     for k, (tok, _at) in enumerate(after[:LIST_REACH]):
         low = tok.lower()
         if lexicon.is_("region_after", low):
+            if lexicon.value("region_after", (low,)) == "city" and not city:
+                return False
             return k == 0 or (listed and low.endswith("s"))
         if low in (",", "and") or (low == "-" and k == 0):
             listed = listed or low == "and" or low == ","

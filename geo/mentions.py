@@ -576,14 +576,23 @@ def _listed_mentions(text: str, index: MentionIndex, kept: list[tuple[int, int, 
     """Mentions of the automaton's hits (``norms``/``scores`` by surface, see caller)."""
     refs, sources = index.refs, index.sources
     short = index.short
+    found = {}  # start -> the mention there
     if short:  # a short key also needs a spelling close to a listed one ("Area" is not Ariha)
-        kept = [(start, end, value) for start, end, value in kept
-                if value not in short
-                or close_spelling(without_article(norms[text[start:end]]), short[value])]
-    return [
-        Mention(refs[value], text[start:end], start, end, scores[text[start:end]], sources[value])
-        for start, end, value in kept
-    ]
+        doubtful = [(start, end, value) for start, end, value in kept
+                    if value in short and not close_spelling(
+                        without_article(norms[text[start:end]]), short[value])]
+        if doubtful:  # ...or the gazetteer's word for it ("Hezzeh": Hazzeh by its consonants)
+            answers = index.gazetteer.lookup_many([text[s:e] for s, e, _v in doubtful],
+                                                  fuzzy=False)
+            for (start, end, value), hit in zip(doubtful, answers, strict=True):
+                if hit is not None and hit[0].id == refs[value]:
+                    found[start] = Mention(refs[value], text[start:end], start, end,
+                                           min(hit[1], KEY_SCORE), sources[value])
+            kept = [k for k in kept if k not in doubtful]
+    for start, end, value in kept:
+        found[start] = Mention(refs[value], text[start:end], start, end,
+                               scores[text[start:end]], sources[value])
+    return [found[start] for start in sorted(found)]
 
 
 def _windows(run: str) -> list[tuple[int, int]]:

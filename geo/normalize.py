@@ -369,3 +369,19 @@ def normalize_many(names: Sequence[str]) -> list[str]:
 def skeletons(names: Sequence[str]) -> list[str]:
     """``[skeleton(n) for n in names]`` in a few vectorised passes (fast for many names)."""
     return _fixed_point(_batch(names, loose=True))
+
+
+_VOWEL_RUN = re.compile(r"[aeiou]+")
+#: A vowel key needs this many consonants to say enough ("h*m*", Hama, says too little).
+VOWEL_KEY_MIN_CONSONANTS = 3
+
+
+def vowel_key(norm: str) -> str:
+    """The consonant skeleton of a ``normalize``-d name: article dropped, doubled letters
+    collapsed, each run of vowels one ``*`` ("hezzeh" and "hazzeh" -> "h*z*h", "masraba" and
+    "misraba" -> "m*sr*b*"); empty when it has fewer than ``VOWEL_KEY_MIN_CONSONANTS``
+    consonants. The last resort before fuzzy matching: vowels are where transliterations
+    of Arabic differ most, while the consonants and where the vowels fall stay."""
+    key = _VOWEL_RUN.sub("*", _DOUBLE.sub("", without_article(norm)))
+    consonants = sum(1 for c in key if c not in "* ")
+    return key if consonants >= VOWEL_KEY_MIN_CONSONANTS else ""

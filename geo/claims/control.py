@@ -32,6 +32,7 @@ of", "40% of", "the outskirts of", "largely") lower the confidence; a state said
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -81,6 +82,10 @@ _LEAVE = frozenset({"leave", "left", "leaving", "withdraw", "withdrew", "withdra
                     "depart", "departed"})
 _TARGET = frozenset({"on", "against", "towards", "toward", "at", "into", "targeting", "upon"})
 _BE = frozenset({"is", "are", "was", "were", "been", "being", "be"})
+#: Verbs that bring a place under someone's control: "X came under the control of Y".
+_FRAME_VERBS = frozenset({"came", "come", "comes", "coming", "fell", "falls", "fallen",
+                          "returned", "returns", "return", "passed", "passes", "back", "brought",
+                          "placed", "put", "firmly", "fully", "entirely", "completely", "now"})
 _STRONGHOLD_ADJ = frozenset({"last", "main", "remaining", "final", "key", "only", "biggest",
                              "largest", "urban", "major", "former", "besieged", "'", "\u2019",
                              "s"})
@@ -116,6 +121,8 @@ class ControlRule(ClaimRule):
         found: list[_Found] = []
         for pattern in _PATTERNS:
             found.extend(pattern(doc, ms))
+        partial = {(p, f.holder): f for f in found if f.partial or f.places.partial
+                   for p in f.places.ids}
         claims: list[Claim] = []
         seen: set[tuple[str, str]] = set()
         for f in found:
@@ -124,6 +131,12 @@ class ControlRule(ClaimRule):
             if not ids or not f.holder or not doc.dataset.has_faction(f.holder):
                 continue
             seen.update((p, f.holder) for p in ids)
+            # "swept through X and now controls most of it": the sentence's claim is partial
+            part = next((partial[(p, f.holder)] for p in ids if (p, f.holder) in partial), None)
+            if part is not None and part is not f and not (f.partial or f.places.partial):
+                f = dataclasses.replace(f, partial=part.partial or part.places.partial,
+                                        places=dataclasses.replace(f.places,
+                                                                   share=part.places.share))
             claims.append(_claim(doc, ms, f, ids))
         return claims
 
@@ -266,7 +279,8 @@ def _passive(doc: Document, ms: MarkedSentence) -> list[_Found]:
                 agent = agent_before(ms, m.first, doc)
         if not places.ids:
             continue
-        holder = agent.faction if agent else _liberator(ms, m, doc)
+        holder = agent.faction if agent else (_liberator(ms, m, doc)
+                                              or _taker(doc, ms, places, m.first))
         out.append(_Found(places, holder, m.first, pattern, _verb(ms, m), _text(ms, m),
                           hedge=_hedge(ms, agent, m.first),
                           holder_context=agent.context if agent else None))
@@ -293,6 +307,31 @@ def _verb(ms: MarkedSentence, m: Mark) -> str:
     if word == "restored":
         return "restored"
     return m.value
+
+
+#: A change the dataset has this many days before a report is the one the report tells of.
+RECENT_CHANGE_DAYS = 14
+
+
+def _taker(doc: Document, ms: MarkedSentence, places: Places, at: int) -> str:
+    """Who took places the text names no taker for ("the fall of X", "X was captured"), by
+    the dataset: the holder of a change of side it has in the fortnight up to the claim's
+    day (the change the text tells of), else the side opposed to the holder then."""
+    day = claim_date(ms, at, doc.report.date)[0]
+    found = set()
+    side_of = doc.sides.side_of
+    for place in places.ids:
+        rows = [c for c in doc.dataset.control if c.locality == place and c.date <= day]
+        if not rows:
+            return ""
+        last = rows[-1]
+        before = rows[-2] if len(rows) > 1 else None
+        if (before is not None and (day - last.date).days <= RECENT_CHANGE_DAYS
+                and side_of.get(before.faction) != side_of.get(last.faction)):
+            found.add(last.faction)
+        else:
+            found.add(_other_side(doc, side_of.get(last.faction, "")))
+    return found.pop() if len(found) == 1 else ""
 
 
 def _liberator(ms: MarkedSentence, m: Mark, doc: Document) -> str:
@@ -333,12 +372,14 @@ def _nominal(doc: Document, ms: MarkedSentence) -> list[_Found]:
         after = ms.word(places.last) if places.last > 0 else ""
         if after in ("by", "to"):
             agent = actor_after(ms, places.last + 1, 4)
-        if agent is None and possessor >= 0 and ms.items[possessor].kind == ACTOR:
-            it = ms.items[possessor]
-            agent = Agent(it.ref, possessor, text=it.text) if it.ref else None
-        if agent is None:
-            agent = agent_before(ms, m.first, doc) or _first_free_actor(ms, places.last)
         holder = agent.faction if agent else ""
+        if not holder and possessor >= 0:  # "the army's capture of X", "the regime's"
+            holder = _side_holder(ms, possessor, doc)
+        if not holder:  # who did not hold X the day before, by the dataset
+            holder = _taker(doc, ms, places, m.first)
+        if not holder and m.value != "fell":  # "the fall of X" has no agent in the sentence
+            agent = agent_before(ms, m.first, doc) or _first_free_actor(ms, places.last)
+            holder = agent.faction if agent else ""
         out.append(_Found(places, holder, m.first, "nominal", m.value, _text(ms, m),
                           hedge=_hedge(ms, agent, m.first),
                           holder_context=agent.context if agent else None))
@@ -440,7 +481,10 @@ def _under_control(doc: Document, ms: MarkedSentence) -> list[_Found]:
             holder = agent.faction if agent else ""
         if not holder or past_state(ms, opener) or _blocked(ms, opener, holding=True):
             continue
-        places = subjects_before(ms, opener, doc, strict=False)
+        start = opener
+        while start > 0 and ms.word(start - 1) in _FRAME_VERBS:
+            start -= 1
+        places = subjects_before(ms, start, doc, strict=False)
         if places.ids:
             out.append(_Found(places, holder, opener, "under_control", "under_control",
                               ms.span_text(opener, m.last), state=True,
@@ -568,8 +612,9 @@ def _handover(doc: Document, ms: MarkedSentence) -> list[_Found]:
             to = actor_after(ms, m.last + 1, 5)
         holder = to.faction if to else (
             _other_side(doc, doc.sides.side_of.get(giver.faction, "")) if giver else "")
-        out.append(_Found(places, holder, m.first, "handover", "handed_over", _text(ms, m),
-                          confidence=WEAK_CONFIDENCE, hedge=hedge_of(ms, m.first)))
+        out.append(_Found(places, holder, m.first, "handover", m.value, _text(ms, m),
+                          confidence=BASE_CONFIDENCE if m.value == "lost" else WEAK_CONFIDENCE,
+                          hedge=hedge_of(ms, m.first)))
     return out
 
 

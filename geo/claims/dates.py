@@ -50,8 +50,8 @@ _TODAY = re.compile(r"\b(today|tonight|this\s+(?:morning|afternoon|evening))\b",
 _OVERNIGHT = re.compile(r"\bovernight\b", _FLAGS)
 _WEEKDAY = re.compile(r"\b(?:(last|this\s+past|next|coming)\s+)?(" + "|".join(_WEEKDAYS)
                       + r")(?:'s)?\b", _FLAGS)
-_AGO = re.compile(rf"\b{_COUNT}\s+(days?|weeks?)\s+(ago|earlier|before|previously|later|after)\b",
-                  _FLAGS)
+_AGO = re.compile(rf"\b{_COUNT}\s+(days?|weeks?)\s+(ago|earlier|before|previously|later|after)\b"
+                  r"(?!\s+than\b)", _FLAGS)
 _VAGUE = re.compile(r"\b(a\s+few\s+(?:days|weeks)\s+(?:earlier|ago|before)|earlier\s+this\s+"
                     r"(?:week|month)|last\s+(?:week|month)|in\s+recent\s+(?:days|weeks)|"
                     r"(?:over|in)\s+the\s+(?:past|last)\s+(?:few\s+)?(?:days|weeks)|recently|"

@@ -85,7 +85,7 @@ def extract_claims(report: Report, mentions: Sequence[MentionLike],
             doc.places[j] for j in range(max(0, i - 2), i) if doc.paragraphs[j] ==
             doc.paragraphs[i])
         found: list[Claim] = []
-        if near_places and not control_words.isdisjoint(TOKEN.findall(sentence.text.lower())):
+        if near_places and _triggered(sentence.text, control_words, lexicon):
             found = CONTROL.extract(doc, i)
         claimed = {p for c in found for p in c.localities}
         found += WITHDRAWAL.extract(doc, i, claimed)
@@ -94,6 +94,14 @@ def extract_claims(report: Report, mentions: Sequence[MentionLike],
         found += AGREEMENT.extract(doc, i)
         claims.extend(found)
     return fold_generic(fold_handovers(claims, doc.paragraphs), doc.sides)
+
+
+def _triggered(text: str, words: frozenset[str], lexicon: Lexicon) -> bool:
+    """True when the text holds one of ``words``, or a long word misspelling one."""
+    tokens = set(TOKEN.findall(text.lower()))
+    if not words.isdisjoint(tokens):
+        return True
+    return any(lexicon.correct(t) in words for t in tokens if len(t) >= 7)
 
 
 def fold_generic(claims: Sequence[Claim], sides: Sides) -> list[Claim]:

@@ -44,6 +44,10 @@ AUXILIARIES = frozenset({
 _RELATIVE = frozenset({"which", "that", "who"})
 _ANAPHOR_DETERMINERS = frozenset({"the", "this", "that", "these", "those", "its", "their",
                                   "said"})
+#: Words before a number or a share in an object ("about 70 percent of").
+_QUANTIFIERS = frozenset({"about", "around", "some", "nearly", "almost", "roughly",
+                          "approximately", "over", "more", "than", "less", "up", "to", "at",
+                          "least", "an", "estimated", "another", "further", "additional"})
 _LEAD_PREPOSITIONS = frozenset({"in", "on", "around", "inside", "within", "across"})
 _NOT_PLURAL = frozenset({"outskirts", "positions", "farms", "areas", "orchards"})
 #: Class nouns that stand for a place named before ("the town", "these towns"); "the area",
@@ -231,8 +235,12 @@ def objects_after(ms: MarkedSentence, j: int, doc: Document, *, lead_max: int = 
             if it.text in HYPHENS:
                 k += 1
                 continue
+            if it.text == "," and ms.word(k + 1) in ("including", "among", "notably"):
+                k += 2  # "70 percent of the enclave, including A and B"
+                partial, share = [], None
+                continue
             return NO_PLACES
-        if anaphors and w in ("it", "them") and steps == 1:
+        if anaphors and w in ("it", "them") and (steps == 1 or partial):
             return resolve_anaphor(ms, k, k + 1, doc, plural=w == "them", partial=partial,
                                    share=share)
         if ms.is_(k, "class"):
@@ -254,7 +262,7 @@ def objects_after(ms: MarkedSentence, j: int, doc: Document, *, lead_max: int = 
         if w in _LEAD_PREPOSITIONS and (saw_class or partial):
             k += 1
             continue
-        if ms.is_(k, "determiner") or w in ("the", "a", "an"):
+        if ms.is_(k, "determiner") or w in ("the", "a", "an") or w in _QUANTIFIERS:
             k += 1
             continue
         if it.text[:1].islower() and any(ms.is_(x, "class") for x in range(k + 1, min(n, k + 4))):

@@ -43,6 +43,10 @@ CATEGORIES = frozenset({
     "region_after", "region_before", "facility_after",
 })
 COLUMNS = ("category", "phrase", "value", "note")
+#: Categories whose long words are recognised with one letter wrong ("controling").
+TYPO_CATEGORIES = ("event", "participle", "noun", "state")
+#: Shorter words are never corrected ("centered" is not "entered" all the same: first letters).
+TYPO_MIN_LENGTH = 8
 #: Most phrases one row may stand for (a row is meant for a word and its forms).
 MAX_EXPANSIONS = 4096
 #: Words of a phrase: runs of letters and digits, or one other visible character.
@@ -177,6 +181,8 @@ class Lexicon:
     words: Mapping[str, frozenset[str]]
     values: Mapping[tuple[str, tuple[str, ...]], str]
     entries: tuple[LexiconEntry, ...]
+    #: one-letter deletions of the long trigger words -> the words (see ``correct``)
+    deletions: Mapping[str, str]
 
     @classmethod
     def compile(cls, entries: Sequence[LexiconEntry]) -> Lexicon:
@@ -200,12 +206,37 @@ class Lexicon:
             by_first.setdefault(phrase.tokens[0], []).append(phrase)
             if len(phrase.tokens) == 1:
                 words[phrase.category].add(phrase.tokens[0])
+        deletions: dict[str, str] = {}
+        clashes: set[str] = set()
+        for word in sorted({w for c in TYPO_CATEGORIES for w in words[c]
+                            if len(w) >= TYPO_MIN_LENGTH and w.isalpha()}):
+            for variant in {word[:i] + word[i + 1:] for i in range(1, len(word))}:
+                if deletions.setdefault(variant, word) != word:
+                    clashes.add(variant)
         return cls(
             {k: tuple(sorted(v, key=lambda p: -len(p.tokens))) for k, v in by_first.items()},
             {c: frozenset(w) for c, w in words.items()},
             {(p.category, p.tokens): p.value for p in phrases.values()},
             tuple(entries),
+            {k: v for k, v in deletions.items() if k not in clashes},
         )
+
+    def correct(self, word: str) -> str | None:
+        """The long trigger word a lower-case ``word`` misspells by one letter (a letter
+        missing, extra or wrong, the first one right: "controling"), else None."""
+        if len(word) < TYPO_MIN_LENGTH - 1 or word in self.by_first or not word.isalpha():
+            return None
+        found = self.deletions.get(word)  # a letter missing
+        triggers = self.words
+        for i in range(1, len(word)):
+            if found is not None:
+                break
+            variant = word[:i] + word[i + 1:]
+            if any(variant in triggers[c] for c in TYPO_CATEGORIES):  # a letter too many
+                found = variant
+            else:  # a wrong letter
+                found = self.deletions.get(variant)
+        return found if found is not None and found[0] == word[0] else None
 
     def is_(self, category: str, word: str) -> bool:
         """True when the lower-case ``word`` alone is a phrase of ``category``."""

@@ -157,8 +157,8 @@ def mark_sentence(index: int, offset: int, text: str,
     items = _generic_actors(items, lexicon, sides)
     items = _join_actors(items, sides)
     marks = _marks(items, lexicon)
-    clause = _clauses(items, lexicon)
     times = _locate_times(items, time_expressions(text, report_date))
+    clause = _clauses(items, lexicon, {first for _t, first, _last in times})
     lists = _place_lists(items, lexicon)
     return MarkedSentence(index, offset, text, items, marks, clause, times, lists, lexicon,
                           paragraph)
@@ -237,9 +237,21 @@ def _stream(items: Sequence[Item]) -> tuple[list[str], list[int]]:
     return words, where
 
 
+def _corrected(words: list[str], lexicon: Lexicon) -> list[str]:
+    """The words with misspelled long trigger words put right ("controling")."""
+    out = list(words)
+    for k, w in enumerate(words):
+        if len(w) >= 7 and w not in lexicon.by_first:
+            fixed = lexicon.correct(w)
+            if fixed is not None:
+                out[k] = fixed
+    return out
+
+
 def _phrases(items: Sequence[Item], lexicon: Lexicon
              ) -> list[tuple[Phrase, int, int]]:
     words, where = _stream(items)
+    words = _corrected(words, lexicon)
     out = []
     for at, w in enumerate(words):
         if w in lexicon.by_first:
@@ -341,12 +353,14 @@ def _marks(items: Sequence[Item], lexicon: Lexicon) -> list[Mark]:
             if p.category not in ("force", "side")]
 
 
-def _clauses(items: Sequence[Item], lexicon: Lexicon) -> list[int]:
+def _clauses(items: Sequence[Item], lexicon: Lexicon, time_starts: set[int]) -> list[int]:
+    """Each item's clause number; a break word before a time ("since Sunday", "after
+    midnight") opens no clause."""
     out = []
     clause = 0
-    for it in items:
+    for i, it in enumerate(items):
         if (it.kind == PUNCT and it.text in CLAUSE_PUNCT) or (
-                it.kind == WORD and lexicon.is_("break", it.low)):
+                it.kind == WORD and lexicon.is_("break", it.low) and i + 1 not in time_starts):
             clause += 1
         out.append(clause)
     return out
