@@ -11,6 +11,7 @@ suburbs" are towns). Each mention looks at a few words on either side: linear in
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Protocol, TypeVar
 
@@ -60,8 +61,8 @@ def places_only(text: str, mentions: Sequence[M], lexicon: Lexicon,
 
 
 def _not_a_place(text: str, start: int, end: int, lexicon: Lexicon, city: bool) -> bool:
-    after = [(t.group(), t.start()) for t in TOKEN.finditer(text, end, min(len(text),
-                                                                           end + _WINDOW))]
+    after = [(t.group(), t.start()) for t in itertools.islice(
+        TOKEN.finditer(text, end, min(len(text), end + _WINDOW)), LIST_REACH)]
     before = [t.group().lower() for t in TOKEN.finditer(text, max(0, start - 40), start)]
     return (_region_after(after, lexicon, city) or _region_before(before, lexicon)
             or _facility_after(after, lexicon))

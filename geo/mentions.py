@@ -93,8 +93,12 @@ FUZZY_MAX_WORDS = 3
 # Runs of capitalised words (accented Latin capitals included); a leading character class
 # lets the regex engine skip ahead fast, the word boundary before a run is checked apart.
 _CAPITAL = "A-Z\u00c0-\u00de\u0100-\u024f\u1e00-\u1eff"
-_CAPITALISED_RUN = re.compile(rf"[{_CAPITAL}][^\W_]*(?:[ -][{_CAPITAL}][^\W_]*)*")
-_WORD = re.compile(r"[^\W_]+")
+# A capitalised word may hold apostrophes ("Ma'aret") and the run may go on through a
+# lower-case article ("Ma'aret al-Nu'aman"); each piece is unambiguous, so matching is linear.
+_PIECE = r"[^\W_]*(?:['\u2019][^\W_]+)*"
+_CAPITALISED_RUN = re.compile(
+    rf"[{_CAPITAL}]{_PIECE}(?:[ -](?:(?:al|el|an|ash|as|ad|ar|at|az)-)?[{_CAPITAL}]{_PIECE})*")
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 # A name is at most ``_NAME_CHARS`` letters and a place at most ``_PLACE_WORDS`` names: each try
 # of ``_CUES`` then costs a bounded time (unbounded, a long run of capitalised words with no
 # cue after it was read again from each of its words: quadratic time).

@@ -50,6 +50,7 @@ from geo.claims.document import Document
 from geo.claims.grammar import (
     AUXILIARIES,
     NO_PLACES,
+    REACH,
     Agent,
     Places,
     actor_after,
@@ -107,6 +108,7 @@ class _Found:
     holder_context: MarkedSentence | None = None
     partial: str = ""
     by_agreement: bool = False
+    inferred: bool = False
 
 
 class ControlRule(ClaimRule):
@@ -188,7 +190,7 @@ def _claim(doc: Document, ms: MarkedSentence, f: _Found, ids: list[str]) -> Clai
     context = f.places.context or f.holder_context
     info = ControlDetail(holder=f.holder, verb=f.verb, state=f.state, partial=partial,
                          share=f.places.share if partial else None,
-                         by_agreement=f.by_agreement)
+                         by_agreement=f.by_agreement, inferred=f.inferred)
     trig = tuple(t for t in (f.trigger, f.places.anaphor) if t)
     why = Explanation("control", f.pattern, trig, f.hedge, words)
     day = claim_date(ms, f.at, doc.report.date, context)
@@ -254,9 +256,10 @@ def _active(doc: Document, ms: MarkedSentence) -> list[_Found]:
 
 
 def _first_free_actor(ms: MarkedSentence, start: int) -> Agent | None:
-    for k in range(start, len(ms.items)):
+    """The first actor from item ``start`` on (within ``REACH``) that is nobody's object."""
+    for k in ms.actors_between(start, start + REACH):
         it = ms.items[k]
-        if it.kind == ACTOR and it.ref and not governed(ms, k):
+        if it.ref and not governed(ms, k):
             return Agent(it.ref, k, text=it.text)
     return None
 
@@ -272,6 +275,11 @@ def _passive(doc: Document, ms: MarkedSentence) -> list[_Found]:
         places = subjects_before(ms, m.first, doc, strict=True) if (aux or by) else NO_PLACES
         pattern = "passive"
         agent: Agent | None = by
+        copula = _copular_list(ms, m)
+        if not places.ids and copula is not None:  # "the liberated villages are A, B and C"
+            places = objects_after(ms, copula, doc, lead_max=2, anaphors=False)
+            pattern = "copular"
+            agent = agent or agent_before(ms, m.first, doc)
         if not places.ids and _premodifier(ms, m):
             places = objects_after(ms, m.last, doc, lead_max=3, anaphors=False)
             pattern = "premodifier"
@@ -279,12 +287,32 @@ def _passive(doc: Document, ms: MarkedSentence) -> list[_Found]:
                 agent = agent_before(ms, m.first, doc)
         if not places.ids:
             continue
-        holder = agent.faction if agent else (_liberator(ms, m, doc)
-                                              or _taker(doc, ms, places, m.first))
+        holder = agent.faction if agent else _liberator(ms, m, doc)
+        inferred = not holder
+        holder = holder or _taker(doc, ms, places, m.first)
         out.append(_Found(places, holder, m.first, pattern, _verb(ms, m), _text(ms, m),
                           hedge=_hedge(ms, agent, m.first),
-                          holder_context=agent.context if agent else None))
+                          holder_context=agent.context if agent else None, inferred=inferred))
     return out
+
+
+def _copular_list(ms: MarkedSentence, m: Mark) -> int | None:
+    """"the liberated villages are A, B", "the villages captured today include A": where the
+    list starts (None when the participle does not qualify such a subject)."""
+    k = m.last
+    if ms.is_(k, "class"):  # "the captured villages are"
+        k += 1
+    elif ms.is_(m.first - 1, "class"):  # "the villages captured (today) are"
+        while k < len(ms.items) and k - m.last < 3 and ms.word(k) not in _COPULAS:
+            k += 1
+    else:
+        return None
+    if ms.word(k) in _COPULAS:
+        return k + 1 + (ms.word(k + 1) == ":")
+    return None
+
+
+_COPULAS = frozenset({"are", "were", "include", "included", "includes", "is", "was"})
 
 
 def _premodifier(ms: MarkedSentence, m: Mark) -> bool:
@@ -321,7 +349,7 @@ def _taker(doc: Document, ms: MarkedSentence, places: Places, at: int) -> str:
     found = set()
     side_of = doc.sides.side_of
     for place in places.ids:
-        rows = [c for c in doc.dataset.control if c.locality == place and c.date <= day]
+        rows = doc.control_until(place, day)
         if not rows:
             return ""
         last = rows[-1]
@@ -343,7 +371,7 @@ def _liberator(ms: MarkedSentence, m: Mark, doc: Document) -> str:
         loser = actor_after(ms, m.last + 1, 4)
         if loser is not None:
             losers.add(loser.faction)
-    present = [ms.items[k].ref for k in ms.actors()
+    present = [ms.items[k].ref for k in ms.actors_between(m.first - REACH, m.last + REACH)
                if ms.items[k].ref and ms.items[k].ref not in losers]
     gov = [r for r in present if doc.sides.side_of.get(r) == "government"]
     if gov:
@@ -375,14 +403,16 @@ def _nominal(doc: Document, ms: MarkedSentence) -> list[_Found]:
         holder = agent.faction if agent else ""
         if not holder and possessor >= 0:  # "the army's capture of X", "the regime's"
             holder = _side_holder(ms, possessor, doc)
+        inferred = False
         if not holder:  # who did not hold X the day before, by the dataset
             holder = _taker(doc, ms, places, m.first)
+            inferred = bool(holder)
         if not holder and m.value != "fell":  # "the fall of X" has no agent in the sentence
             agent = agent_before(ms, m.first, doc) or _first_free_actor(ms, places.last)
             holder = agent.faction if agent else ""
         out.append(_Found(places, holder, m.first, "nominal", m.value, _text(ms, m),
                           hedge=_hedge(ms, agent, m.first),
-                          holder_context=agent.context if agent else None))
+                          holder_context=agent.context if agent else None, inferred=inferred))
     return out
 
 
@@ -541,16 +571,22 @@ def _stronghold(doc: Document, ms: MarkedSentence) -> list[_Found]:
 def _presence(doc: Document, ms: MarkedSentence) -> list[_Found]:
     out = []
     for m in ms.marks_of("presence"):
-        k = m.first - 1
-        if ms.word(k) in ("'", "\u2019"):
-            k -= 1
-        if k < 0 or governed(ms, k) or _blocked(ms, m.first, holding=True):
+        if _blocked(ms, m.first, holding=True) or past_state(ms, m.first):
             continue
-        holder = _side_holder(ms, k, doc)
         agent_context = None
-        if not holder and ms.word(k) in ("its", "their"):
-            agent = agent_before(ms, k + 1, doc)
+        if m.value == "present":  # "ACTOR (still) remain(s) inside X"
+            agent = agent_before(ms, m.first, doc)
             holder, agent_context = (agent.faction, agent.context) if agent else ("", None)
+        else:  # "ACTOR positions in X", "its positions in X"
+            k = m.first - 1
+            if ms.word(k) in ("'", "\u2019"):
+                k -= 1
+            if k < 0 or governed(ms, k):
+                continue
+            holder = _side_holder(ms, k, doc)
+            if not holder and ms.word(k) in ("its", "their"):
+                agent = agent_before(ms, k + 1, doc)
+                holder, agent_context = (agent.faction, agent.context) if agent else ("", None)
         places = objects_after(ms, m.last, doc, lead_max=6)
         if holder and places.ids:
             out.append(_Found(places, holder, m.first, "presence", "presence", _text(ms, m),
@@ -561,14 +597,13 @@ def _presence(doc: Document, ms: MarkedSentence) -> list[_Found]:
 
 def _declaration(doc: Document, ms: MarkedSentence) -> list[_Found]:
     out = []
-    marks = ms.marks_of("declare")
-    verbs = [m for m in marks if m.value == "declared"]
-    clears = [m for m in marks if m.value == "cleared"]
+    verbs = [m for m in ms.marks_of("declare") if m.value == "declared"]
     used: set[int] = set()
     for m in verbs:
         if _blocked(ms, m.first):
             continue
-        clear = next((c for c in clears if m.last <= c.first <= m.last + 14), None)
+        clear = next((c for c in ms.marks_between("declare", m.last, m.last + 15)
+                      if c.value == "cleared"), None)
         if clear is None:
             continue
         used.add(clear.first)
@@ -583,9 +618,10 @@ def _declaration(doc: Document, ms: MarkedSentence) -> list[_Found]:
         if places.ids and holder:
             out.append(_Found(places, holder, m.first, "declaration", "declared",
                               ms.span_text(m.first, clear.last), hedge=hedge_of(ms, m.first)))
-    for c in clears:
-        if c.first in used or _blocked(ms, c.first) or any(
-                v.last <= c.first <= v.last + 14 for v in verbs):
+    for c in ms.marks_of("declare"):
+        if c.value != "cleared" or c.first in used or _blocked(ms, c.first) or any(
+                v.value == "declared" and v.last <= c.first
+                for v in ms.marks_between("declare", c.first - 14 - 4, c.first)):
             continue
         places = subjects_before(ms, c.first, doc, strict=True)
         holder = _other_side(doc, side_after(ms, c.last, 6))

@@ -74,7 +74,8 @@ class ControlDetail(Detail):
     """A place changes hands or is held: who holds it, by what verb, and how much of it.
 
     ``state`` is True for "X is held by Y" (a state), False for "Y captured X" (an event).
-    ``share`` is the part held when the text gives one (0.4 for "40% of").
+    ``share`` is the part held when the text gives one (0.4 for "40% of"). ``inferred``: the
+    text names no taker ("the fall of X"), the holder comes from the dataset's timeline.
     """
 
     ALWAYS: ClassVar[tuple[str, ...]] = ("partial",)
@@ -85,6 +86,7 @@ class ControlDetail(Detail):
     partial: bool = False
     share: float | None = None
     by_agreement: bool = False
+    inferred: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ Found, with the day each gives against the report's date:
 
 - explicit: "on 3 March", "March 3", "March 10 - 11" and "10-11 March" (a range: its last
   day, when control is established), with or without a year; "2018-03-22", "22.03.2018";
+- ``month``: "in June 2014" (its first day, said in the note);
 - ``yesterday`` ("yesterday", "last night"), ``today`` ("today", "this morning", "tonight"),
   ``overnight`` (the night that ends on the report's date: that date);
 - ``weekday``: "on Saturday", "late Sunday", "since Sunday", "Sunday morning": the last such
@@ -43,6 +44,7 @@ _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:{_DASH}(\d{{1,2}})(?:
                         rf"\s+(?:of\s+)?{_MONTH}\b{_YEAR}", _FLAGS)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:{_DASH}(\d{{1,2}})\b)?"
                         rf"{_YEAR}", _FLAGS)
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?((?:19|20)\d\d)\b", _FLAGS)
 _NUMERIC = re.compile(r"\b(?:((?:19|20)\d\d)-(\d\d)-(\d\d)|(\d\d)\.(\d\d)\.((?:19|20)\d\d))\b",
                       _FLAGS)
 _YESTERDAY = re.compile(r"\b(yesterday|last\s+night)\b", _FLAGS)
@@ -73,7 +75,7 @@ _FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 class TimeExpr:
     """A time expression: ``text[start:end]``, the day it gives, how, and a note.
 
-    ``origin`` is ``explicit``, ``yesterday``, ``today``, ``overnight``, ``weekday``,
+    ``origin`` is ``explicit``, ``month``, ``yesterday``, ``today``, ``overnight``, ``weekday``,
     ``relative``, ``vague``; ``shift`` marks "N days after" (see the module docstring): its
     ``days`` are applied to the date before it, for the clause that follows.
     """
@@ -137,6 +139,11 @@ def time_expressions(text: str, report_date: dt.date) -> list[TimeExpr]:
         day = _explicit(report_date, m.group(1), m.group(3) or m.group(2), m.group(4))
         if day is not None:
             found.append(TimeExpr(m.start(), m.end(), day, "explicit"))
+    for m in _MONTH_YEAR.finditer(text):  # "in June 2014": the month only
+        month = _MONTHS.get(m.group(1).lower().rstrip("."))
+        if month is not None:
+            found.append(TimeExpr(m.start(), m.end(), dt.date(int(m.group(2)), month, 1),
+                                  "month", f"the text gives the month only ({m.group(0)})"))
     for m in _NUMERIC.finditer(text):
         y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (
             m.group(6), m.group(5), m.group(4))
@@ -210,7 +217,8 @@ def _anchored(found: list[TimeExpr]) -> list[TimeExpr]:
     return out
 
 
-_PREFERENCE = ("explicit", "yesterday", "weekday", "relative", "today", "overnight", "vague")
+_PREFERENCE = ("explicit", "yesterday", "weekday", "relative", "month", "today", "overnight",
+               "vague")
 
 
 def resolve_date(text: str, report_date: dt.date) -> tuple[dt.date, str, str]:

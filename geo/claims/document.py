@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from geo.claims.lexicon import Lexicon
+from geo.claims.lexicon import TOKEN, Lexicon
 from geo.claims.spans import MarkedSentence, Sides, mark_sentence
-from geo.model import Dataset
+from geo.model import ControlChange, Dataset
 from geo.reports import Report
 
 #: Sentences before a claim's own (same paragraph) that anaphors and pronouns may reach.
@@ -45,8 +46,12 @@ class FactionLike(Protocol):
 def sides_of(dataset: Dataset, lexicon: Lexicon) -> Sides:
     """Each faction's side and, per side, the faction a bare side word stands for.
 
-    A side with one faction: that faction. With several: the one whose names include a
-    one-word side term of the lexicon ("rebels", "opposition"), the most such names winning.
+    A side with one faction: that faction. With several: the one with the most names made
+    only of the lexicon's side words and force nouns, besides capitalised ones ("rebels",
+    "armed opposition", "Iraqi army", "government forces"); none such: no faction stands
+    for the side. When at least half of that faction's names (and two) are such, it stands
+    for a group of the side left unstated (``generic_ids``): a claim for it yields to one for
+    a faction of its side that the report names for the same place.
     """
     side_of = {f.id: f.side for f in dataset.factions}
     generic_of: dict[str, str] = {}
@@ -56,14 +61,48 @@ def sides_of(dataset: Dataset, lexicon: Lexicon) -> Sides:
         if len(members) == 1:
             generic_of[side] = members[0].id
             continue
-        words = {w for w in lexicon.words["side"] | lexicon.words["force"]
-                 if lexicon.value("side", (w,)) == side or lexicon.value("force", (w,)) == side}
-        scored = sorted(((sum(a.strip().lower() in words for a in (f.name, *f.aliases)), i, f.id)
-                         for i, f in enumerate(members)), reverse=True)
+        scored = sorted(((sum(_generic_name(n, side, lexicon) for n in (f.name, *f.aliases)),
+                          -i, f) for i, f in enumerate(members)), key=lambda t: t[:2],
+                        reverse=True)
         if scored and scored[0][0] > 0:
-            generic_of[side] = scored[0][2]
-            generic_ids.add(scored[0][2])
-    return Sides(side_of, generic_of, frozenset(generic_ids))
+            count, _i, faction = scored[0]
+            generic_of[side] = faction.id
+            if count >= 2 and 2 * count >= 1 + len(faction.aliases):
+                generic_ids.add(faction.id)  # mostly side words: "the opposition, unstated"
+    return Sides(side_of, generic_of, frozenset(generic_ids), _nations(dataset, lexicon))
+
+
+def _nations(dataset: Dataset, lexicon: Lexicon) -> dict[str, str]:
+    """Capitalised words of faction names ("Iraqi", "Russian", "Syrian") that point to one
+    faction: it has them in at least twice as many names as any other faction."""
+    counts: dict[str, dict[str, int]] = {}
+    for f in dataset.factions:
+        for name in (f.name, *f.aliases):
+            for word in {w for w in TOKEN.findall(name) if w[:1].isupper() and w[1:].islower()}:
+                low = word.lower()
+                if len(low) >= 4 and not lexicon.is_("side", low) and not lexicon.is_(
+                        "force", low):
+                    counts.setdefault(low, {}).setdefault(f.id, 0)
+                    counts[low][f.id] += 1
+    out = {}
+    for word, by_faction in counts.items():
+        ranked = sorted(by_faction.items(), key=lambda kv: -kv[1])
+        if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
+            out[word] = ranked[0][0]
+    return out
+
+
+def _generic_name(name: str, side: str, lexicon: Lexicon) -> bool:
+    """True when a faction name only says a side: its words, capitalised ones aside, are
+    side words and force nouns of that side or of none ("Iraqi army", "rebels")."""
+    words = [w.lower() for w in TOKEN.findall(name) if w != "-" and not w[:1].isupper()]
+    if not words or any(w.isupper() for w in TOKEN.findall(name)):
+        return False
+    for w in words:
+        values = {lexicon.value("side", (w,)), lexicon.value("force", (w,))} - {None}
+        if not values or not values <= {side, ""}:
+            return False
+    return True
 
 
 @dataclass
@@ -78,6 +117,7 @@ class Document:
     factions: list[tuple[tuple[str, int, int], ...]]
     paragraphs: list[int]
     _marked: dict[int, MarkedSentence] = field(default_factory=dict)
+    _control: dict[str, list[ControlChange]] | None = None
 
     @classmethod
     def build(cls, report: Report, mentions: Sequence[MentionLike],
@@ -111,6 +151,15 @@ class Document:
                                   report_date=self.report.date, paragraph=self.paragraphs[i])
             self._marked[i] = found
         return found
+
+    def control_until(self, locality: str, day: dt.date) -> list[ControlChange]:
+        """The dataset's control changes of a locality up to ``day``, in date order."""
+        if self._control is None:
+            self._control = {}
+            for change in self.dataset.control:  # sorted by date when loaded
+                self._control.setdefault(change.locality, []).append(change)
+        rows = self._control.get(locality, [])
+        return rows[:bisect.bisect_right([c.date for c in rows], day)]
 
     def previous(self, ms: MarkedSentence) -> list[MarkedSentence]:
         """The sentences just before ``ms`` in its paragraph, nearest first."""

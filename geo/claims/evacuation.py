@@ -9,6 +9,7 @@ how many people and buses, when the sentence says.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import ClassVar
 
@@ -54,7 +55,8 @@ class EvacuationRule(EventRule):
     def extract(self, doc: Document, i: int) -> list[Claim]:
         """The evacuation of sentence ``i``, if it names a destination."""
         s = Sentence.of(doc, i)
-        if not s.places or not any(w in s.lower() for w in _WORDS):
+        low = s.lower()
+        if not s.places or not any(w in low for w in _WORDS):
             return []
         verb = _EVACUATE.search(s.text)
         if not verb:
@@ -63,18 +65,20 @@ class EvacuationRule(EventRule):
               if st > verb.start() and _TO_PREP.search(list_lead(s, st))]
         if not to:
             return []
+        going = set(to)
         origin = [p for p, st, _e in s.places
-                  if _FROM_PREP.search(list_lead(s, st)) and p not in to]
+                  if p not in going and _FROM_PREP.search(list_lead(s, st))]
         if not origin:  # "fighters stranded in Douma left for Idlib"
-            origin = [p for p, _s, e in s.places
-                      if e <= verb.start() and p not in to and not is_modifier(s, e)][-1:]
-        before = previous(doc, i)
+            before = s.places[:bisect.bisect_right(s.ends, verb.start())]
+            origin = next(([p] for p, _s, e in reversed(before)
+                           if p not in going and not is_modifier(s, e)), [])
         context = None
+        earlier = previous(doc, i)
         if not origin:
-            found = context_place(before)
-            if found and found[0] not in to:
+            found = context_place(earlier)
+            if found and found[0] not in going:
                 origin, context = [found[0]], found[1]
-        who_text = s.text if _WHO.search(s.text) else " ".join(p.text for p in before)
+        who_text = s.text if _WHO.search(s.text) else " ".join(p.text for p in earlier)
         who = [w.lower() for w in _WHO.findall(who_text)]
         people = _PEOPLE.search(s.text)
         buses = _BUSES.search(s.text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 
 from geo.claims.agreement import AgreementRule, fold_handovers
@@ -25,10 +26,6 @@ EVACUATION = EvacuationRule()
 AGREEMENT = AgreementRule()
 #: Every rule family, in the order they run on a sentence.
 RULES: tuple[ClaimRule, ...] = (CONTROL, WITHDRAWAL, TRUCE, EVACUATION, AGREEMENT)
-#: The lexicon categories that trigger a control pattern.
-CONTROL_TRIGGERS = ("event", "participle", "noun", "fell", "state", "state_by", "possession",
-                    "stronghold", "presence", "compound", "declare", "handover", "approach",
-                    "repel")
 
 
 def rule_for(kind: ClaimKind | str) -> ClaimRule:
@@ -43,14 +40,6 @@ def rule_for(kind: ClaimKind | str) -> ClaimRule:
         if kind in rule.kinds:
             return rule
     raise KeyError(f"no rule family for claim kind {kind!r}")
-
-
-def _control_words(lexicon: Lexicon) -> frozenset[str]:
-    """The first words of every control trigger (a sentence with none has no control claim),
-    plus the word "before" of "left X before the entrance of Y"."""
-    words = {phrase.tokens[0] for first, phrases in lexicon.by_first.items()
-             for phrase in phrases if phrase.category in CONTROL_TRIGGERS}
-    return frozenset(words | {"before"})
 
 
 def extract_claims(report: Report, mentions: Sequence[MentionLike],
@@ -78,7 +67,7 @@ def extract_claims(report: Report, mentions: Sequence[MentionLike],
     """
     lexicon = lexicon if lexicon is not None else lexicon_for(dataset.lexicon)
     doc = Document.build(report, mentions, faction_mentions, dataset=dataset, lexicon=lexicon)
-    control_words = _control_words(lexicon)
+    control_words = lexicon.control_words
     claims: list[Claim] = []
     for i, sentence in enumerate(report.sentences):
         near_places = bool(doc.places[i]) or any(
@@ -93,7 +82,20 @@ def extract_claims(report: Report, mentions: Sequence[MentionLike],
         found += EVACUATION.extract(doc, i)
         found += AGREEMENT.extract(doc, i)
         claims.extend(found)
-    return fold_generic(fold_handovers(claims, doc.paragraphs), doc.sides)
+    return fold_generic(fold_handovers(_in_period(claims, dataset), doc.paragraphs), doc.sides)
+
+
+#: How far outside the dataset's period a claim the text dates may still fall (days).
+PERIOD_MARGIN_DAYS = 31
+
+
+def _in_period(claims: Sequence[Claim], dataset: Dataset) -> list[Claim]:
+    """The claims, less those the text itself dates well outside the dataset's period ("IS
+    seized the city in June 2014" in a 2017 report is history, not a proposal for it)."""
+    meta = dataset.meta
+    lo = meta.start - dt.timedelta(days=PERIOD_MARGIN_DAYS)
+    hi = meta.end + dt.timedelta(days=PERIOD_MARGIN_DAYS)
+    return [c for c in claims if c.date_origin in ("report", "vague") or lo <= c.date <= hi]
 
 
 def _triggered(text: str, words: frozenset[str], lexicon: Lexicon) -> bool:
@@ -106,9 +108,10 @@ def _triggered(text: str, words: frozenset[str], lexicon: Lexicon) -> bool:
 
 def fold_generic(claims: Sequence[Claim], sides: Sides) -> list[Claim]:
     """Leave out a place held by a side's generic faction ("rebel-held Douma") when the
-    report names the faction of that side that holds it ("Douma, held by Jaysh al-Islam")."""
+    report names the faction of that side that holds it ("Douma, held by Jaysh al-Islam");
+    a holder inferred from the dataset names none."""
     specific = {(p, sides.side_of.get(c.detail.get("holder", ""), ""))
-                for c in claims if c.type == ClaimKind.CONTROL
+                for c in claims if c.type == ClaimKind.CONTROL and not c.detail.get("inferred")
                 and c.detail.get("holder") not in sides.generic_ids for p in c.localities}
     out = []
     for c in claims:

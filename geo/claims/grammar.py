@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -24,6 +25,8 @@ from geo.claims.spans import ACTOR, HYPHENS, PLACE, PUNCT, WORD, Mark, MarkedSen
 if TYPE_CHECKING:
     from geo.claims.document import Document
 
+#: Items a search for an actor or a place reaches from its trigger (bounds the work).
+REACH = 60
 PREPOSITIONS = frozenset({
     "by", "with", "from", "against", "on", "of", "to", "between", "among", "amongst", "for",
     "in", "into", "at", "toward", "towards", "through", "about", "over", "near", "around",
@@ -44,6 +47,9 @@ AUXILIARIES = frozenset({
 _RELATIVE = frozenset({"which", "that", "who"})
 _ANAPHOR_DETERMINERS = frozenset({"the", "this", "that", "these", "those", "its", "their",
                                   "said"})
+#: Determiners of an anaphoric subject ("the town is under ..."; "their neighbourhoods were
+#: retaken" speaks of people's neighbourhoods, not of a town named before).
+_DEMONSTRATIVES = frozenset({"the", "this", "that", "these", "those", "said"})
 #: Words before a number or a share in an object ("about 70 percent of").
 _QUANTIFIERS = frozenset({"about", "around", "some", "nearly", "almost", "roughly",
                           "approximately", "over", "more", "than", "less", "up", "to", "at",
@@ -127,7 +133,8 @@ def agent_before(ms: MarkedSentence, at: int, doc: Document, *, adjacent: bool =
     With ``adjacent``, only the noun phrase right before counts ("the group in control of").
     """
     k = at - 1
-    while k >= 0:
+    stop = max(-1, at - 1 - REACH)
+    while k > stop:
         it = ms.items[k]
         if it.kind == ACTOR and not modifier(ms, k):
             if adjacent or not governed(ms, k):
@@ -165,12 +172,12 @@ def apposition_after(ms: MarkedSentence, at: int, reach: int = 12) -> Agent | No
 def antecedent(ms: MarkedSentence, k: int, doc: Document) -> Agent | None:
     """The actor a pronoun at item ``k`` stands for: the nearest actor before it, else the
     last actor of the sentences just before (same paragraph)."""
-    for j in range(k - 1, -1, -1):
+    for j in reversed(ms.actors_between(k - REACH, k)):
         it = ms.items[j]
-        if it.kind == ACTOR and it.ref:
+        if it.ref:
             return Agent(it.ref, j, text=it.text)
     for prev in doc.previous(ms):
-        actors = [i for i in prev.actors() if prev.items[i].ref]
+        actors = [i for i in prev.actors()[:REACH] if prev.items[i].ref]
         if actors:
             first_free = next((i for i in actors if not governed(prev, i)), actors[-1])
             return Agent(prev.items[first_free].ref, first_free, prev,
@@ -216,6 +223,9 @@ def objects_after(ms: MarkedSentence, j: int, doc: Document, *, lead_max: int = 
         it = items[k]
         steps += 1
         if it.kind == PLACE:
+            while (ms.word(k + 1) in ("'", "\u2019") and ms.word(k + 2) == "s"
+                   and k + 3 < n and items[k + 3].kind == PLACE):
+                k += 3  # "Donetsk's Lyman", "Eastern Ghouta's Arbin": the place is the last
             return _with_list(ms, k, partial, share)
         if it.kind == ACTOR:
             return NO_PLACES
@@ -230,9 +240,14 @@ def objects_after(ms: MarkedSentence, j: int, doc: Document, *, lead_max: int = 
             share, k = percent
             partial.append(ms.span_text(j, k))
             continue
+        counted = _counted_parts(ms, k)
+        if counted is not None:  # "six districts in (eastern) X": part of X
+            partial.append(ms.span_text(k, counted))
+            k = counted
+            continue
         w = it.low
         if it.kind == PUNCT:
-            if it.text in HYPHENS:
+            if it.text in HYPHENS or it.text in _QUOTES:
                 k += 1
                 continue
             if it.text == "," and ms.word(k + 1) in ("including", "among", "notably"):
@@ -265,14 +280,18 @@ def objects_after(ms: MarkedSentence, j: int, doc: Document, *, lead_max: int = 
         if ms.is_(k, "determiner") or w in ("the", "a", "an") or w in _QUANTIFIERS:
             k += 1
             continue
-        if it.text[:1].islower() and any(ms.is_(x, "class") for x in range(k + 1, min(n, k + 4))):
-            k += 1  # an adjective before a class noun: "the key town of", "the rebel-held town"
+        if (it.text[:1].islower() and w not in PREPOSITIONS and not ms.is_(k, "break")
+                and any(ms.is_(x, "class") or items[x].kind == PLACE
+                        for x in range(k + 1, min(n, k + 4)))):
+            k += 1  # an adjective: "the key town of", "the rebel-held town", "the historic X"
             continue
         return NO_PLACES
     return NO_PLACES
 
 
 def _with_list(ms: MarkedSentence, k: int, partial: list[str], share: float | None) -> Places:
+    if _qualifies_people(ms, k):  # "the Douma residents", "Douma elders"
+        return NO_PLACES
     members = [p for p in ms.lists.get(k, [k]) if p >= k]
     last = members[-1] + 1
     after = _possessive_partial(ms, last)
@@ -281,6 +300,18 @@ def _with_list(ms: MarkedSentence, k: int, partial: list[str], share: float | No
         last = after[1]
     ids = tuple(dict.fromkeys(ms.items[p].ref for p in members))
     return Places(ids, k, last, partial="; ".join(partial), share=share)
+
+
+_PEOPLE = frozenset({"elders", "residents", "natives", "fighters", "militants", "council",
+                     "committee", "representatives", "notables", "people", "rebels", "group",
+                     "faction", "factions", "brigade", "battalion", "front", "officials",
+                     "dignitaries", "civilians", "families", "delegation", "negotiators"})
+_QUOTES = frozenset("\"'\u201c\u201d\u2018\u2019")
+
+
+def _qualifies_people(ms: MarkedSentence, k: int) -> bool:
+    """True when the place at item ``k`` qualifies people after it ("Douma elders")."""
+    return ms.word(k + 1) in _PEOPLE
 
 
 def _possessive_partial(ms: MarkedSentence, at: int) -> tuple[str, int] | None:
@@ -335,6 +366,26 @@ def _percent_at(ms: MarkedSentence, k: int) -> tuple[float | None, int] | None:
     return (round(value / 100, 3) if 0 < value <= 100 else None), j + 1
 
 
+_PARTS = frozenset({"districts", "neighbourhoods", "neighborhoods", "quarters", "parts",
+                    "sections", "blocks", "streets", "buildings", "areas", "sectors"})
+_NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine",
+                           "ten", "eleven", "twelve", "dozens", "dozen", "several", "many",
+                           "few", "some", "numerous"})
+
+
+def _counted_parts(ms: MarkedSentence, k: int) -> int | None:
+    """"six districts in", "12 neighbourhoods of": where the phrase ends (None if none)."""
+    w = ms.word(k)
+    if not (w.isdigit() or w in _NUMBER_WORDS):
+        return None
+    j = k + 1
+    if ms.word(j) in ("of", "a"):  # "dozens of", "a few"
+        j += 1
+    if ms.word(j) in _PARTS and ms.word(j + 1) in ("in", "of", "inside", "across"):
+        return j + 2
+    return None
+
+
 def resolve_anaphor(ms: MarkedSentence, first: int, end: int, doc: Document, *, plural: bool,
                     partial: Sequence[str] = (), share: float | None = None) -> Places:
     """The places an anaphor at items ``first``..``end`` stands for: the last place (or, for
@@ -346,12 +397,12 @@ def resolve_anaphor(ms: MarkedSentence, first: int, end: int, doc: Document, *, 
     if after:
         parts.append(after[0])
         last = after[1]
-    before = [p for p in ms.places() if p < first]
+    before = ms.places_before(first)
     found = _last_named(ms, before, plural)
     context = None
     if not found:
         for prev in doc.previous(ms):
-            found = _last_named(prev, prev.places(), plural)
+            found = _last_named(prev, prev.places_before(len(prev.items)), plural)
             if found:
                 context = prev
                 break
@@ -365,7 +416,7 @@ def _last_named(ms: MarkedSentence, places: Sequence[int], plural: bool) -> tupl
         return ()
     last = places[-1]
     if plural:
-        members = [p for p in ms.lists.get(last, [last]) if p in places]
+        members = [p for p in ms.lists.get(last, [last]) if p <= last]
         return tuple(dict.fromkeys(ms.items[p].ref for p in members))
     return (ms.items[last].ref,)
 
@@ -393,6 +444,10 @@ def subjects_before(ms: MarkedSentence, at: int, doc: Document, *, strict: bool)
         w = it.low
         if it.kind == WORD and w in ("they", "it") and glue <= 4:
             return resolve_anaphor(ms, k, k + 1, doc, plural=w == "they")
+        if (w in ANAPHOR_NOUNS and ms.word(k - 1) in _DEMONSTRATIVES and glue <= 4
+                and (k < 2 or items[k - 2].kind != PLACE and ms.word(k - 2) not in ("of", ","))):
+            return resolve_anaphor(ms, k - 1, k + 1, doc,  # "(said) the town is under ..."
+                                   plural=w.endswith("s") and w not in _NOT_PLURAL)
         if it.kind == PUNCT:
             if it.text in (",", "\u2013", "\u2014", "'", "\u2019") or it.text in HYPHENS:
                 attached = attached or it.text in (",", "\u2013", "\u2014")
@@ -461,9 +516,13 @@ def _governed_place(ms: MarkedSentence, first: int) -> bool:
 
 # ----------------------------------------------------------------------------- modifiers
 
+#: Longest phrase of the lexicon that a window around a trigger must take in, in items.
+_LONGEST = 12
+
+
 def _before(ms: MarkedSentence, category: str, at: int, reach: int, *, same_clause: bool = True
             ) -> list[Mark]:
-    return [m for m in ms.marks_of(category)
+    return [m for m in ms.marks_between(category, at - reach - _LONGEST, at)
             if m.last <= at and at - m.last <= reach
             and (not same_clause or ms.clause[m.first] == ms.clause[at])]
 
@@ -477,13 +536,17 @@ def intended(ms: MarkedSentence, at: int, *, holding: bool = False) -> bool:
     """True when the trigger at ``at`` is an aim or a future ("aiming to capture", "will be
     declared", "until X was declared"); "managed to seize" is not. With ``holding`` (a verb
     of holding), "trying to hold X" presupposes holding X and is not an aim."""
-    for m in ms.marks_of("intent"):
+    for m in reversed(ms.marks_between("intent", 0, at)):
         if m.last > at:
             continue
         words = [ms.word(i) for i in range(m.first, m.last)]
         if words[0] in ("until", "till", "unless"):
             if ms.clause[at] - ms.clause[m.first] <= 1 and _no_hard_break(ms, m.last, at):
                 return True
+            continue
+        if ms.clause[at] - ms.clause[m.first] > 1:
+            break  # nothing further back can reach the trigger
+        if at - m.last > 3:
             continue
         gap = [ms.word(i) for i in range(m.last, at)]
         if len(gap) > 3 or any(g not in AUXILIARIES and g not in ("be", "the", "full", "")
@@ -500,29 +563,34 @@ def intended(ms: MarkedSentence, at: int, *, holding: bool = False) -> bool:
 
 
 def _no_hard_break(ms: MarkedSentence, first: int, last: int) -> bool:
-    return not any(ms.items[i].kind == PUNCT and ms.items[i].text in ";:()"
-                   for i in range(first, last))
+    """No ``;:()`` between items ``first`` and ``last`` (clause numbers count them all)."""
+    return ms.clause[last] == ms.clause[first] or all(
+        not (ms.items[i].kind == PUNCT and ms.items[i].text in ";:()")
+        for i in range(first, min(last, first + REACH)))
 
 
 def hedge_of(ms: MarkedSentence, at: int) -> str:
     """The hedge words of the trigger's sentence before it, or of its clause ("reportedly",
     "sources said", "if confirmed"); empty when none."""
-    for m in ms.marks_of("hedge"):
-        if m.first < at or ms.clause[m.first] == ms.clause[at]:
+    hedges = ms.marks_of("hedge")
+    if hedges and hedges[0].first < at:
+        return ms.span_text(hedges[0].first, hedges[0].last)
+    for m in ms.marks_between("hedge", at, len(ms.items))[:1]:
+        if ms.clause[m.first] == ms.clause[at]:
             return ms.span_text(m.first, m.last)
     return ""
 
 
 def self_report(ms: MarkedSentence, agent: Agent | None, at: int) -> str:
     """The reporting words when an actor reports its own gain ("X said it had captured")."""
-    if agent is None or agent.context is not None:
+    if agent is None or agent.context is not None or at - agent.item > REACH:
         return ""
     for k in range(agent.item + 1, at):
         if ms.word(k) in ("said", "says", "reported", "reports", "claimed", "claims",
                           "announced", "stated", "declared") and any(
                 ms.word(x) in ("it", "they", "its", "their") for x in range(k + 1, at)):
-            for x in range(0, k):
-                if ms.items[x].kind == ACTOR and ms.items[x].ref == agent.faction:
+            for x in ms.actors_between(k - REACH, k):
+                if ms.items[x].ref == agent.faction:
                     return ms.span_text(k, k + 1)
     return ""
 
@@ -557,16 +625,16 @@ def claim_date(ms: MarkedSentence, at: int, report_date: dt.date,
     """
     clause = ms.clause[at] if at < len(ms.clause) else 0
     best = None
-    for t, first, last in ms.times:
+    k = bisect.bisect_left(ms.time_firsts, at)
+    for t, first, last in ms.times[max(0, k - 3):k + 3]:  # the nearest on either side
         if ms.clause[first] == clause or ms.clause[last - 1] == clause:
             distance = min(abs(first - at), abs(last - 1 - at))
             if best is None or distance < best[0]:
                 best = (distance, t)
-    if best is None:
-        for t, first, _last in ms.times:
-            if first <= 3 and first < at:
-                best = (0, t)
-                break
+    if best is None and ms.times:
+        t, first, _last = ms.times[0]
+        if first <= 3 and first < at:
+            best = (0, t)
     if best is not None:
         t = best[1]
         return t.day, t.origin, t.note

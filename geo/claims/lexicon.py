@@ -43,6 +43,10 @@ CATEGORIES = frozenset({
     "region_after", "region_before", "facility_after",
 })
 COLUMNS = ("category", "phrase", "value", "note")
+#: The lexicon categories that trigger a control pattern.
+CONTROL_TRIGGERS = ("event", "participle", "noun", "fell", "state", "state_by", "possession",
+                    "stronghold", "presence", "compound", "declare", "handover", "approach",
+                    "repel")
 #: Categories whose long words are recognised with one letter wrong ("controling").
 TYPO_CATEGORIES = ("event", "participle", "noun", "state")
 #: Shorter words are never corrected ("centered" is not "entered" all the same: first letters).
@@ -183,6 +187,12 @@ class Lexicon:
     entries: tuple[LexiconEntry, ...]
     #: one-letter deletions of the long trigger words -> the words (see ``correct``)
     deletions: Mapping[str, str]
+    #: phrases of two words or more by their first two words, longest first
+    by_pair: Mapping[tuple[str, str], tuple[Phrase, ...]]
+    #: one-word phrases by their word
+    single: Mapping[str, tuple[Phrase, ...]]
+    #: the first words of the control triggers (a sentence with none has no control claim)
+    control_words: frozenset[str]
 
     @classmethod
     def compile(cls, entries: Sequence[LexiconEntry]) -> Lexicon:
@@ -213,12 +223,23 @@ class Lexicon:
             for variant in {word[:i] + word[i + 1:] for i in range(1, len(word))}:
                 if deletions.setdefault(variant, word) != word:
                     clashes.add(variant)
+        by_pair: dict[tuple[str, str], list[Phrase]] = {}
+        single: dict[str, list[Phrase]] = {}
+        for phrase in phrases.values():
+            if len(phrase.tokens) == 1:
+                single.setdefault(phrase.tokens[0], []).append(phrase)
+            else:
+                by_pair.setdefault((phrase.tokens[0], phrase.tokens[1]), []).append(phrase)
         return cls(
             {k: tuple(sorted(v, key=lambda p: -len(p.tokens))) for k, v in by_first.items()},
             {c: frozenset(w) for c, w in words.items()},
             {(p.category, p.tokens): p.value for p in phrases.values()},
             tuple(entries),
             {k: v for k, v in deletions.items() if k not in clashes},
+            {k: tuple(sorted(v, key=lambda p: -len(p.tokens))) for k, v in by_pair.items()},
+            {k: tuple(v) for k, v in single.items()},
+            frozenset(p.tokens[0] for p in phrases.values() if p.category in CONTROL_TRIGGERS)
+            | {"before"},
         )
 
     def correct(self, word: str) -> str | None:
@@ -247,12 +268,15 @@ class Lexicon:
         return self.values.get((category, tokens))
 
     def phrases_at(self, words: Sequence[str], at: int) -> list[Phrase]:
-        """The phrases that start at ``words[at]`` and match the words after it."""
+        """The phrases that start at ``words[at]`` and match the words after it, longest
+        first (two dictionary lookups and a few comparisons: constant time)."""
         out = []
-        for phrase in self.by_first.get(words[at], ()):
-            n = len(phrase.tokens)
-            if tuple(words[at:at + n]) == phrase.tokens:
-                out.append(phrase)
+        if at + 1 < len(words):
+            for phrase in self.by_pair.get((words[at], words[at + 1]), ()):
+                n = len(phrase.tokens)
+                if tuple(words[at:at + n]) == phrase.tokens:
+                    out.append(phrase)
+        out.extend(self.single.get(words[at], ()))
         return out
 
 

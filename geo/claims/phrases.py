@@ -8,10 +8,13 @@ lookbehind-like checks read a fixed window before a mention, so the scan is line
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass
 
 from geo.claims.document import CONTEXT_SENTENCES, Document
+from geo.claims.spans import MAX_LIST
 
 # Place surfaces may leave out the Arabic article ("al-Shifuniyah" is found as "Shifuniyah").
 ARTICLE = r"(?:(?:al|el|an|ash|as|ad|ar|az|at)[-\s])?"
@@ -27,7 +30,7 @@ _HEDGE = re.compile(r"\b(reportedly|allegedly|unconfirmed|claimed|rumou?rs?)\b",
 LEAD_WINDOW = 50
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Sentence:
     """A sentence with its place and faction mentions, ``(id, start, end)`` in its text."""
 
@@ -35,6 +38,16 @@ class Sentence:
     text: str
     places: tuple[tuple[str, int, int], ...]
     factions: tuple[tuple[str, int, int], ...]
+
+    @functools.cached_property
+    def starts(self) -> list[int]:
+        """Where each place starts (the places are in text order)."""
+        return [st for _p, st, _e in self.places]
+
+    @functools.cached_property
+    def ends(self) -> list[int]:
+        """Where each place ends."""
+        return [e for _p, _st, e in self.places]
 
     @classmethod
     def of(cls, doc: Document, i: int) -> Sentence:
@@ -61,20 +74,21 @@ def is_modifier(s: Sentence, end: int) -> bool:
     a bearing ("north-east of Damascus"): it names who or where from, not the claim's place."""
     if _PEOPLE_NOUN.match(s.text[end:end + 40]):
         return True
-    start = next((st for _p, st, e in s.places if e == end), end)
+    k = bisect.bisect_left(s.ends, end)
+    start = s.places[k][1] if k < len(s.places) and s.places[k][2] == end else end
     return bool(_BEARING.search(s.text[max(0, start - 30):start]))
 
 
 def list_lead(s: Sentence, start: int) -> str:
-    """The words that introduce the list a place at ``start`` belongs to ("to the towns of")."""
+    """The words that introduce the list a place at ``start`` belongs to ("to the towns of"):
+    the text before the first place of its list (looked for at most ``MAX_LIST`` back)."""
     lead_end = start
-    ends = {st: e for _p, st, e in s.places}
-    for other in sorted((st for _p, st, _e in s.places if st <= start), reverse=True):
-        if other != start:
-            between = s.text[ends[other]:lead_end]
-            if len(between) > LEAD_WINDOW or not LIST_GAP.fullmatch(between):
-                break
-        lead_end = other
+    k = bisect.bisect_right(s.starts, start) - 1
+    for j in range(k - 1, max(-1, k - 1 - MAX_LIST), -1):
+        between = s.text[s.places[j][2]:lead_end]
+        if len(between) > LEAD_WINDOW or not LIST_GAP.fullmatch(between):
+            break
+        lead_end = s.places[j][1]
     return s.text[max(0, lead_end - LEAD_WINDOW):lead_end]
 
 

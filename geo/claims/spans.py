@@ -10,6 +10,7 @@ Everything is linear in the sentence's length (the lexicon is a dictionary by fi
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,8 +25,11 @@ CLAUSE_PUNCT = frozenset(";:()[]")
 #: Words that may join an actor to the actor that names it ("the rebels of Jaysh al-Islam").
 _ACTOR_JOIN = frozenset({"of", "the", "group", "faction", "movement", "organisation",
                          "organization", "coalition", "alliance", ",", "\u2013", "\u2014", "(",
-                         "a", "an"})
+                         "a", "an", "like", "such", "as", "including", "especially", "mainly",
+                         "led", "by"})
 _ACTOR_JOIN_MAX = 4
+#: Places one list holds at most (a longer run starts a new list).
+MAX_LIST = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +61,7 @@ class Mark:
     last: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Sides:
     """How actors map to factions in a dataset: each faction's side, and per side the faction
     a bare side word stands for ("rebels": the opposition of unstated group)."""
@@ -66,6 +70,9 @@ class Sides:
     generic_of: dict[str, str]
     #: factions that stand for a side when another faction of that side is more specific
     generic_ids: frozenset[str]
+    #: capitalised words of faction names that point to one faction ("iraqi": the Iraqi
+    #: forces), so that "Iraqi forces" is that faction even when no name says so
+    nation_of: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -84,15 +91,36 @@ class MarkedSentence:
     paragraph: int = 0
     by_first: dict[int, list[Mark]] = field(default_factory=dict)
     by_category: dict[str, list[Mark]] = field(default_factory=dict)
+    _firsts: dict[str, list[int]] = field(default_factory=dict)
+    _places: list[int] = field(default_factory=list)
+    _actors: list[int] = field(default_factory=list)
+    _time_firsts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        for mark in self.marks:
+        for mark in sorted(self.marks, key=lambda m: (m.first, m.last)):
             self.by_first.setdefault(mark.first, []).append(mark)
             self.by_category.setdefault(mark.category, []).append(mark)
+        self._firsts = {c: [m.first for m in marks] for c, marks in self.by_category.items()}
+        self._places = [i for i, it in enumerate(self.items) if it.kind == PLACE]
+        self._actors = [i for i, it in enumerate(self.items) if it.kind == ACTOR]
+        self._time_firsts = [first for _t, first, _last in self.times]
+
+    @property
+    def time_firsts(self) -> list[int]:
+        """The first item of each time expression, in order (do not change the list)."""
+        return self._time_firsts
 
     def marks_of(self, category: str) -> list[Mark]:
         """The marks of a category, in order."""
         return self.by_category.get(category, [])
+
+    def marks_between(self, category: str, lo: int, hi: int) -> list[Mark]:
+        """The marks of a category that start at items ``lo`` to ``hi`` (exclusive)."""
+        firsts = self._firsts.get(category)
+        if not firsts:
+            return []
+        marks = self.by_category[category]
+        return marks[bisect.bisect_left(firsts, lo):bisect.bisect_left(firsts, hi)]
 
     def mark_at(self, i: int, category: str) -> Mark | None:
         """The longest mark of ``category`` starting at item ``i``, if any."""
@@ -114,12 +142,22 @@ class MarkedSentence:
         return bool(w) and self.lexicon.is_(category, w)
 
     def places(self) -> list[int]:
-        """Indices of the place items."""
-        return [i for i, it in enumerate(self.items) if it.kind == PLACE]
+        """Indices of the place items (do not change the list)."""
+        return self._places
+
+    def places_before(self, at: int, reach: int = 64) -> list[int]:
+        """Indices of the place items before item ``at``, at most ``reach`` of them."""
+        k = bisect.bisect_left(self._places, at)
+        return self._places[max(0, k - reach):k]
 
     def actors(self) -> list[int]:
-        """Indices of the actor items."""
-        return [i for i, it in enumerate(self.items) if it.kind == ACTOR]
+        """Indices of the actor items (do not change the list)."""
+        return self._actors
+
+    def actors_between(self, lo: int, hi: int) -> list[int]:
+        """Indices of the actor items from ``lo`` to ``hi`` (exclusive)."""
+        return self._actors[bisect.bisect_left(self._actors, lo):
+                            bisect.bisect_left(self._actors, hi)]
 
     def span_text(self, first: int, last: int) -> str:
         """The text of items ``first`` to ``last`` (exclusive), as written."""
@@ -278,6 +316,15 @@ def _generic_actors(items: list[Item], lexicon: Lexicon, sides: Sides) -> list[I
     n = len(items)
     while i < n:
         it = items[i]
+        nation = sides.nation_of.get(it.low) if it.kind == WORD and it.text[:1].isupper() \
+            else None
+        if nation is not None and i + 1 in forces and items[i + 1].kind == WORD:
+            last = forces[i + 1][1]  # "Iraqi forces", "Russian troops"
+            text = _join_text(items, i, last)
+            out.append(Item(ACTOR, it.start, items[last - 1].end, text, text.lower(), nation,
+                            sides.side_of.get(nation, ""), False))
+            i = last
+            continue
         if it.kind == WORD and i in side_words:
             phrase, j = side_words[i]
             joined = 0
@@ -290,7 +337,7 @@ def _generic_actors(items: list[Item], lexicon: Lexicon, sides: Sides) -> list[I
                 out.append(_actor(items, i, last, phrase.value, sides))
                 i = last
                 continue
-        if it.kind == WORD and i in forces and forces[i][0].value:
+        if it.kind == WORD and i in forces and forces[i][0].value and not _foreign(items, i):
             phrase, last = forces[i]
             out.append(_actor(items, i, last, phrase.value, sides))
             i = last
@@ -298,6 +345,17 @@ def _generic_actors(items: list[Item], lexicon: Lexicon, sides: Sides) -> list[I
         out.append(it)
         i += 1
     return out
+
+
+def _foreign(items: Sequence[Item], i: int) -> bool:
+    """True when a capitalised word that names no faction qualifies the force noun at ``i``
+    ("Turkish troops" are not the government's troops)."""
+    j = i - 1
+    if j > 0 and items[j].kind == PUNCT and items[j].text in HYPHENS:
+        j -= 1  # "Russian-backed troops"
+    before = items[j] if j >= 0 else None
+    return (before is not None and before.kind == WORD and before.text[:1].isupper()
+            and j > 0 and before.low not in ("the", "a", "an"))
 
 
 _FORCE_JOIN = frozenset({"and", "allied", "elite", "special", "armed", "its", "their", "pro",
@@ -388,8 +446,21 @@ def _place_lists(items: Sequence[Item], lexicon: Lexicon) -> dict[int, list[int]
     lists: dict[int, list[int]] = {}
     current: list[int] = []
     glue = 0
+    skip_to = -1  # "A (in C), B": the bracket after a place is skipped, its places too
     for i, it in enumerate(items):
+        if i < skip_to:
+            continue
+        if current and it.kind == PUNCT and it.text == "(":
+            close = next((j for j in range(i + 1, min(len(items), i + 8))
+                          if items[j].kind == PUNCT and items[j].text == ")"), None)
+            if close is not None:
+                skip_to = close + 1
+                continue
         if it.kind == PLACE:
+            if len(current) >= MAX_LIST:  # no list is that long: bound the work per place
+                for p in current:
+                    lists[p] = current
+                current = []
             current.append(i)
             glue = 0
             continue

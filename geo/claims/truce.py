@@ -32,8 +32,11 @@ _ESTABLISH = re.compile(
     r"in\s+effect|in\s+place|took\s+effect|takes?\s+effect|into\s+force|came\s+into|"
     r"began|begins?|started|starts?|launch\w*|reopen\w*)\b", re.I)
 _CLOSE = re.compile(r"\b(clos\w*|shut\w*|suspend\w*)\b", re.I)
-_HOURS = re.compile(r"\bfrom\s+(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?\s+(?:to|until|"
-                    r"till)\s+(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?", re.I)
+# "(?:\s*(am))?\s+", not "\s*(am)?\s+": two adjacent runs of spaces would be tried in every
+# split of a long run of spaces (quadratic); one optional group keeps it linear.
+_HOURS = re.compile(r"\bfrom\s+(\d{1,2})(?:[:.](\d{2}))?(?:\s*(a\.?m\.?|p\.?m\.?))?\s+(?:to|"
+                    r"until|till)\s+(\d{1,2})(?:[:.](\d{2}))?(?:\s*(a\.?m\.?|p\.?m\.?))?",
+                    re.I)
 _HOURS_DASH = re.compile(r"\b(\d{1,2})[:.](\d{2})\s*[-\u2013]\s*(\d{1,2})[:.](\d{2})\b")
 _DAILY = re.compile(r"\b(daily|every\s+day|each\s+day)\b", re.I)
 _NO_PLACE_PENALTY = 0.2

@@ -7,6 +7,7 @@ the entrance of Z") are left out, as are non-places ("withdrew from the talks").
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Collection
 from typing import ClassVar
@@ -15,6 +16,7 @@ from geo.claims.core import Claim, ClaimKind, Explanation, WithdrawalDetail
 from geo.claims.document import Document
 from geo.claims.phrases import ARTICLE, LIST_GAP, Sentence, hedge, is_modifier
 from geo.claims.rule import EventRule, build_claim, text_date
+from geo.claims.spans import MAX_LIST
 
 _WITHDREW = re.compile(r"\b(withdr[ae]wn?|withdraws?|withdrawing|pull(?:ed|s|ing)?\s+out|"
                        r"retreat(?:ed|s|ing)?)\s+(?:completely\s+|fully\s+)?(?:from|of)\b",
@@ -58,9 +60,8 @@ def _object_places(s: Sentence, pos: int) -> list[str]:
     """The places right after ``pos``: "from (the town of) A, B and C"."""
     out: list[str] = []
     cursor = pos
-    for pid, st, e in s.places:
-        if st < cursor:
-            continue
+    first = bisect.bisect_left(s.starts, pos)
+    for pid, st, e in s.places[first:first + MAX_LIST]:
         gap = s.text[cursor:st]
         pattern = _OBJECT if not out else LIST_GAP
         if len(gap) > 60 or not pattern.fullmatch(gap) or is_modifier(s, e):
