@@ -445,7 +445,7 @@ def subjects_before(ms: MarkedSentence, at: int, doc: Document, *, strict: bool)
         if it.kind == WORD and w in ("they", "it") and glue <= 4:
             return resolve_anaphor(ms, k, k + 1, doc, plural=w == "they")
         if (w in ANAPHOR_NOUNS and ms.word(k - 1) in _DEMONSTRATIVES and glue <= 4
-                and (k < 2 or items[k - 2].kind != PLACE and ms.word(k - 2) not in ("of", ","))):
+                and (k < 2 or (items[k - 2].kind != PLACE and ms.word(k - 2) not in ("of", ",")))):
             return resolve_anaphor(ms, k - 1, k + 1, doc,  # "(said) the town is under ..."
                                    plural=w.endswith("s") and w not in _NOT_PLURAL)
         if it.kind == PUNCT:
