@@ -5,11 +5,24 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
 
 from geo.model import Faction
-from geo.normalize import MappedText, skeleton_text, skeletons
+from geo.normalize import MappedText, keys_of_skeletons, skeleton_text, skeletons
 
+#: Faction names shorter than this (glued loose key) are never matched fuzzily.
+FUZZY_MIN_KEY = 9
+#: Least ``rapidfuzz.fuzz.ratio`` (0-100) of a fuzzy faction match.
+FUZZY_CUTOFF = 90.0
+#: Two to four capitalised words, lower-case articles between them allowed ("Jaysh al-Islaam").
+_NAME_RUN = re.compile(r"[A-Z][^\W_]*(?:['\u2019][^\W_]+)?(?:[ -](?:(?:al|el|ash|as|ad|ar|an|at|"
+                       r"az)[ -])?[A-Z][^\W_]*(?:['\u2019][^\W_]+)?)+")
+#: A capitalised word of a run, with the article before it.
+_RUN_WORD = re.compile(r"(?:(?:al|el|ash|as|ad|ar|an|at|az)[ -])?[A-Z][^\W_]*(?:['\u2019][^\W_]+)?")
+#: Most words of a fuzzy window (faction names are short).
+FUZZY_MAX_WORDS = 4
 # The loose form drops the article: "al-Rahman Legion" is found from "Rahman"; take it back.
 _LEADING_ARTICLE = re.compile(r"(?<![A-Za-z])(?:al|el)-$", re.I)
 
@@ -61,6 +74,8 @@ class FactionIndex:
     acronyms: Mapping[str, str]
     folded_pattern: re.Pattern[str] | None
     acronym_pattern: re.Pattern[str] | None
+    #: glued loose keys of the names long enough for fuzzy matching -> faction id
+    fuzzy: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, factions: Iterable[Faction]) -> FactionIndex:
@@ -84,7 +99,9 @@ class FactionIndex:
         if acronyms:
             acronym_pattern = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(
                 map(re.escape, sorted(acronyms, key=len, reverse=True))) + r")(?![A-Za-z0-9])")
-        return cls(folded, acronyms, folded_pattern, acronym_pattern)
+        fuzzy = {key.replace(" ", ""): fid for key, fid in folded.items()
+                 if " " in key and len(key.replace(" ", "")) >= FUZZY_MIN_KEY}
+        return cls(folded, acronyms, folded_pattern, acronym_pattern, fuzzy)
 
     def find(self, text: str, loose: MappedText | None = None) -> list[FactionMention]:
         """``find_factions(text, self)``; ``loose`` may pass ``skeleton_text(text)`` if known."""
@@ -101,7 +118,42 @@ class FactionIndex:
             for match in self.acronym_pattern.finditer(text):
                 found.append(FactionMention(acronyms[match.group(0)], match.group(0),
                                             match.start(), match.end()))
+        if self.fuzzy:
+            found += self._fuzzy(text, found)
         return _without_overlaps(found) if len(found) > 1 else found
+
+    def _fuzzy(self, text: str, found: Sequence[FactionMention]) -> list[FactionMention]:
+        """Runs of two to four capitalised words that no name matched, close to a name of a
+        faction by their loose keys ("Jaysh al-Islaam", "Faylak al-Rahmen")."""
+        taken = sorted((m.start, m.end) for m in found)
+        starts = [s for s, _e in taken]
+        windows: list[list[tuple[int, int]]] = []  # per run: its windows, longest first
+        for run in _NAME_RUN.finditer(text):
+            k = bisect.bisect_right(starts, run.start()) - 1
+            if (k < 0 or taken[k][1] <= run.start()) and (
+                    k + 1 >= len(taken) or taken[k + 1][0] >= run.end()):
+                words = [w.span() for w in _RUN_WORD.finditer(text, run.start(), run.end())]
+                windows.append([(words[i][0], words[i + n - 1][1]) for i in range(len(words))
+                                for n in range(min(FUZZY_MAX_WORDS, len(words) - i), 1, -1)])
+        surfaces = list(dict.fromkeys(text[s:e] for run in windows for s, e in run))
+        if not surfaces:
+            return []
+        choices = list(self.fuzzy)
+        faction_of: dict[str, str | None] = {}  # each distinct window judged once
+        for surface, key in zip(surfaces, keys_of_skeletons(skeletons(surfaces)), strict=True):
+            best = process.extractOne(key, choices, scorer=fuzz.ratio,
+                                      score_cutoff=FUZZY_CUTOFF) \
+                if len(key) >= FUZZY_MIN_KEY else None
+            faction_of[surface] = self.fuzzy[best[0]] if best is not None else None
+        out = []
+        for run in windows:
+            reach = -1
+            for start, end in run:
+                faction = faction_of[text[start:end]]
+                if start >= reach and faction is not None:
+                    out.append(FactionMention(faction, text[start:end], start, end))
+                    reach = end
+        return out
 
 
 def faction_index(factions: Sequence[Faction] | FactionIndex) -> FactionIndex:

@@ -267,7 +267,7 @@ class DatasetGazetteer(Geocoder):
             short = self._short_forms.get(key)
             if short is None or close_spelling(without_article(norm), short):
                 return self._localities[self._keys[key]], KEY_SCORE
-            return None
+            fuzzy = False  # a short key too far from its spellings: only the consonants may say
         vk = vowel_key(norm)
         found = self._vowel_keys.get(vk) if vk else None
         if found is not None and without_article(norm)[:1] in found[1]:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
+from geo.claims.document import MentionLike
 from geo.claims.lexicon import TOKEN, Lexicon
 
 #: Words looked at after a mention for a region word that ends a list ("X, Y and Z provinces").
@@ -22,18 +23,7 @@ LIST_REACH = 10
 _WINDOW = 160  # characters read on either side of a mention
 
 
-class _Span(Protocol):
-    @property
-    def locality_id(self) -> str: ...
-
-    @property
-    def start(self) -> int: ...
-
-    @property
-    def end(self) -> int: ...
-
-
-M = TypeVar("M", bound=_Span)
+M = TypeVar("M", bound=MentionLike)
 
 
 def places_only(text: str, mentions: Sequence[M], lexicon: Lexicon,

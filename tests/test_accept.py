@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from geo.accept import accept_claim, add_alias, add_locality
-from geo.claims import Claim
+from geo.claims import CeasefireDetail, Claim, ClaimKind, ControlDetail
 from geo.dataset import load_dataset, validate_dir
 from geo.errors import ClaimError, UnknownIdError, WriteError
 from geo.reports import Report, parse_report
@@ -27,9 +27,8 @@ def report() -> Report:
 
 def control_claim(locality: str = "eastburg", day: dt.date = dt.date(2020, 1, 6),
                   holder: str | None = "gov", confidence: float = 0.8) -> Claim:
-    detail = {"holder": holder, "verb": "entered"} if holder else {}
-    return Claim("control", (locality,), (holder,) if holder else (), day, "weekday",
-                 confidence, EVIDENCE, 0, detail)
+    return Claim(ClaimKind.CONTROL, (locality,), (holder,) if holder else (), day, "weekday",
+                 confidence, EVIDENCE, 0, ControlDetail(holder or "", "entered"))
 
 
 @pytest.fixture
@@ -53,9 +52,9 @@ def test_accepted_control_claim_is_a_dated_row_citing_the_report(data_dir: Path)
 
 def test_other_claims_become_events(data_dir: Path) -> None:
     dataset = load_dataset(data_dir)
-    claim = Claim("ceasefire", ("northam",), ("gov",), dt.date(2020, 1, 7), "report", 0.6,
-                  "A daily ceasefire from 9:00 to 14:00 was declared in Northam.", 0,
-                  {"hours": "09:00-14:00", "daily": True})
+    claim = Claim(ClaimKind.CEASEFIRE, ("northam",), ("gov",), dt.date(2020, 1, 7), "report",
+                  0.6, "A daily ceasefire from 9:00 to 14:00 was declared in Northam.", 0,
+                  CeasefireDetail("09:00-14:00", daily=True))
     accept_claim(data_dir, claim, report(), dataset=dataset)
     [event] = load_dataset(data_dir).events
     assert (event.type, event.localities, event.factions, event.confidence) == (
@@ -172,3 +171,36 @@ def test_add_locality_and_alias(data_dir: Path) -> None:
         add_locality(data_dir, id="Bad Id", name="Bad", lat=33.5, lon=36.3, source="s")
     with pytest.raises(UnknownIdError):
         add_alias(data_dir, "atlantis", "Atlantis")
+
+
+def test_accepting_the_seed_writes_the_rows_it_always_wrote(tmp_path: Path) -> None:
+    """Every claim of the seed report, accepted into a copy of the shipped dataset, writes
+    exactly the rows the claims module wrote before it became a package of rule families
+    (recorded in ``seed_accepted_rows.json``)."""
+    import csv
+    import json
+    import shutil
+
+    from geo.ingest import ingest_report
+    from geo.mentions import MentionIndex
+    from geo.reports import read_report
+
+    root = Path(__file__).resolve().parent.parent
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data)
+    dataset = load_dataset(data)
+    seed = read_report(root / "seeds" / "000_253ffc8c63ac3726.txt")
+
+    def rows() -> dict[str, list[dict[str, str]]]:
+        return {f: list(csv.DictReader(open(data / f, encoding="utf-8")))
+                for f in ("control.csv", "events.csv")}
+
+    before = rows()
+    claims = ingest_report(seed, dataset=dataset, index=MentionIndex.for_dataset(dataset)).claims
+    for claim in claims:
+        accept_claim(data, claim, seed, dataset=dataset)
+    after = rows()
+    written = {f: [r for r in after[f] if r not in before[f]] for f in after}
+    expected = json.loads((root / "tests" / "seed_accepted_rows.json").read_text("utf-8"))
+    assert written == expected
+    assert validate_dir(data)[1] == []

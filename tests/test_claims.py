@@ -190,12 +190,23 @@ def test_vague_date_lowers_confidence(dataset: Dataset, index: MentionIndex) -> 
     ("regime forces", "saa"), ("Tiger Forces", "saa"), ("Syrian troops", "saa"),
     ("SAA", "saa"), ("government forces", "saa"), ("Jaish al-Islam", "jaysh-al-islam"),
     ("HTS", "hts"), ("rebels", "opposition"), ("militants", "opposition"),
+    # spellings no alias lists: the loose key, then a bounded fuzzy match
+    ("Failak Ar-Rahman", "faylaq-al-rahman"), ("Islam Army", "jaysh-al-islam"),
+    ("Faylak al-Rahmen", "faylaq-al-rahman"), ("Jaysh al-Islaam", "jaysh-al-islam"),
+    ("Free Syrian Army", "opposition"),  # not the government's "Syrian Army"
 ])
 def test_faction_aliases(surface: str, faction: str, dataset: Dataset) -> None:
     text = f"Yesterday {surface} moved."
     [mention] = find_factions(text, dataset.factions)
     assert (mention.faction_id, mention.surface) == (faction, surface)
     assert text[mention.start:mention.end] == surface
+
+
+@pytest.mark.parametrize("other", ["Ahrar al-Sharqiya", "Syrian Arab Red Crescent",
+                                   "Syrian Observatory for Human Rights", "Jaysh al-Fustat",
+                                   "Islamic State"])
+def test_other_organisations_are_no_faction(other: str, dataset: Dataset) -> None:
+    assert find_factions(f"Yesterday {other} spoke.", dataset.factions) == []
 
 
 def test_acronyms_match_only_in_capitals(dataset: Dataset) -> None:

@@ -7,7 +7,8 @@ from conftest_gazetteer import reference_localities, shipped_localities
 
 from geo.errors import GeocoderServiceError
 from geo.gazetteer import ChainGazetteer, DatasetGazetteer, Geocoder, Match, locality_forms
-from geo.model import Locality
+from geo.mentions import MentionIndex, find_mentions
+from geo.model import Dataset, Locality
 
 
 @pytest.fixture(scope="module")
@@ -208,3 +209,25 @@ def test_short_keys_need_a_close_spelling():
     assert gaz.geocode("Ariha").id == "ariha"
     assert gaz.geocode("Aryha").id == "ariha"
     assert [gaz.geocode(q) for q in ("Are", "Area", "Harm")] == [None, None, None]
+
+
+@pytest.mark.parametrize(("spelling", "locality"), [
+    ("Masraba", "misraba"), ("Hezzeh", "hazzeh"), ("Jober", "jobar"), ("Modira", "mudayra"),
+])
+def test_vowel_variants_nobody_listed_resolve_by_their_consonants(
+        spelling: str, locality: str, dataset: Dataset) -> None:
+    hit = DatasetGazetteer(dataset.localities).lookup(spelling)
+    assert hit is not None and hit[0].id == locality
+    assert hit[1] < 1.0  # not an exact spelling
+
+
+@pytest.mark.parametrize("false_friend", ["Hamas", "Urban", "Homes", "Adder", "Dome"])
+def test_the_consonant_key_takes_no_false_friend(false_friend: str, dataset: Dataset) -> None:
+    assert DatasetGazetteer(dataset.localities).lookup(false_friend) is None
+
+
+def test_vowel_variants_are_found_in_running_text(index: MentionIndex) -> None:
+    found = find_mentions("Regime forces captured Hezzeh, Jober and Masraba.", index)
+    assert [m.locality_id for m in found] == ["hazzeh", "jobar", "misraba"]
+    text = "Hama is not Hammouriyeh; the State Duma is not Douma."
+    assert [m.locality_id for m in find_mentions(text, index)] == ["hama", "hammouriyeh", "douma"]

@@ -83,6 +83,8 @@ _LEAVE = frozenset({"leave", "left", "leaving", "withdraw", "withdrew", "withdra
                     "depart", "departed"})
 _TARGET = frozenset({"on", "against", "towards", "toward", "at", "into", "targeting", "upon"})
 _BE = frozenset({"is", "are", "was", "were", "been", "being", "be"})
+_RETURNED = frozenset({"returned", "returns", "return", "returning", "restored", "back",
+                       "brought", "reverted", "handed", "passed"})
 #: Verbs that bring a place under someone's control: "X came under the control of Y".
 _FRAME_VERBS = frozenset({"came", "come", "comes", "coming", "fell", "falls", "fallen",
                           "returned", "returns", "return", "passed", "passes", "back", "brought",
@@ -240,9 +242,11 @@ def _active(doc: Document, ms: MarkedSentence) -> list[_Found]:
         bare_take = ms.word(m.first) in ("take", "takes", "took", "taken", "taking") and (
             m.last - m.first == 1)
         places = objects_after(ms, m.last, doc, lead_max=4 if bare_take else 10)
+        agent = agent_before(ms, m.first, doc)
+        if not places.ids and agent is not None:  # "X, which the army captured on Sunday"
+            places = _relative_object(ms, agent.item)
         if not places.ids or (bare_take and places.partial):
             continue
-        agent = agent_before(ms, m.first, doc)
         if agent is None and ms.word(m.first).endswith("ing") and any(
                 ms.word(k) in _GERUND_LEADS for k in range(max(0, m.first - 2), m.first)):
             agent = _first_free_actor(ms, places.last)
@@ -253,6 +257,23 @@ def _active(doc: Document, ms: MarkedSentence) -> list[_Found]:
                           hedge=_hedge(ms, agent, m.first),
                           holder_context=agent.context if agent else None))
     return out
+
+
+def _relative_object(ms: MarkedSentence, agent: int) -> Places:
+    """"X, which the army captured": the places a relative pronoun before the agent (its
+    determiner aside) stands for."""
+    k = agent - 1
+    if ms.word(k) in ("the", "a", "an"):
+        k -= 1
+    if ms.word(k) not in ("which", "that") or k < 1:
+        return NO_PLACES
+    k -= 1
+    if ms.word(k) == ",":
+        k -= 1
+    if k < 0 or ms.items[k].kind != PLACE:
+        return NO_PLACES
+    members = [p for p in ms.lists.get(k, [k]) if p <= k]
+    return Places(tuple(dict.fromkeys(ms.items[p].ref for p in members)), members[0], k + 1)
 
 
 def _first_free_actor(ms: MarkedSentence, start: int) -> Agent | None:
@@ -497,7 +518,8 @@ def _under_control(doc: Document, ms: MarkedSentence) -> list[_Found]:
     for m in ms.marks_of("possession"):
         head = m.first
         opener = next((k for k in range(head - 1, max(-1, head - 6), -1)
-                       if ms.word(k) in ("under", "in")), None)
+                       if ms.word(k) in ("under", "in") or (ms.word(k) == "to" and ms.word(
+                           k - 1) in _RETURNED)), None)  # "returned to government control"
         if opener is None:
             continue
         holder = ""

@@ -4,7 +4,7 @@ Found, with the day each gives against the report's date:
 
 - explicit: "on 3 March", "March 3", "March 10 - 11" and "10-11 March" (a range: its last
   day, when control is established), with or without a year; "2018-03-22", "22.03.2018";
-- ``month``: "in June 2014" (its first day, said in the note);
+- ``month``: "in June 2014", ``year``: "in 2016" (the first day, said in the note);
 - ``yesterday`` ("yesterday", "last night"), ``today`` ("today", "this morning", "tonight"),
   ``overnight`` (the night that ends on the report's date: that date);
 - ``weekday``: "on Saturday", "late Sunday", "since Sunday", "Sunday morning": the last such
@@ -45,6 +45,7 @@ _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:{_DASH}(\d{{1,2}})(?:
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:{_DASH}(\d{{1,2}})\b)?"
                         rf"{_YEAR}", _FLAGS)
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?((?:19|20)\d\d)\b", _FLAGS)
+_YEAR_ONLY = re.compile(r"\b(?:in|during|throughout)\s+((?:19|20)\d\d)\b", _FLAGS)
 _NUMERIC = re.compile(r"\b(?:((?:19|20)\d\d)-(\d\d)-(\d\d)|(\d\d)\.(\d\d)\.((?:19|20)\d\d))\b",
                       _FLAGS)
 _YESTERDAY = re.compile(r"\b(yesterday|last\s+night)\b", _FLAGS)
@@ -57,7 +58,7 @@ _AGO = re.compile(rf"\b{_COUNT}\s+(days?|weeks?)\s+(ago|earlier|before|previousl
 _VAGUE = re.compile(r"\b(a\s+few\s+(?:days|weeks)\s+(?:earlier|ago|before)|earlier\s+this\s+"
                     r"(?:week|month)|last\s+(?:week|month)|in\s+recent\s+(?:days|weeks)|"
                     r"(?:over|in)\s+the\s+(?:past|last)\s+(?:few\s+)?(?:days|weeks)|recently|"
-                    r"previously|days\s+earlier|earlier\s+in\s+the\s+week)\b", _FLAGS)
+                    r"previously|days\s+earlier|earlier\s+in\s+the\s+week|this\s+week)\b", _FLAGS)
 
 _DIGIT = re.compile(r"\d")
 #: Every month name and abbreviation holds one of these.
@@ -144,6 +145,10 @@ def time_expressions(text: str, report_date: dt.date) -> list[TimeExpr]:
         if month is not None:
             found.append(TimeExpr(m.start(), m.end(), dt.date(int(m.group(2)), month, 1),
                                   "month", f"the text gives the month only ({m.group(0)})"))
+    for m in _YEAR_ONLY.finditer(text):  # "in 2016": the year only (the report's says little)
+        if int(m.group(1)) != report_date.year:
+            found.append(TimeExpr(m.start(), m.end(), dt.date(int(m.group(1)), 1, 1), "year",
+                                  f"the text gives the year only ({m.group(0)})"))
     for m in _NUMERIC.finditer(text):
         y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (
             m.group(6), m.group(5), m.group(4))
@@ -217,8 +222,8 @@ def _anchored(found: list[TimeExpr]) -> list[TimeExpr]:
     return out
 
 
-_PREFERENCE = ("explicit", "yesterday", "weekday", "relative", "month", "today", "overnight",
-               "vague")
+_PREFERENCE = ("explicit", "yesterday", "weekday", "relative", "month", "year", "today",
+               "overnight", "vague")
 
 
 def resolve_date(text: str, report_date: dt.date) -> tuple[dt.date, str, str]:

@@ -101,7 +101,8 @@ def build_claim(doc: Document, index: int, kind: ClaimKind, localities: Sequence
         confidence -= CONTEXT_PENALTY
     if hedge:
         confidence -= HEDGE_PENALTY
-    notes = Notes(hedged=bool(hedge), date_note=note if origin in ("vague", "month") else "",
+    notes = Notes(hedged=bool(hedge), date_note=note if origin in ("vague", "month", "year")
+                  else "",
                   context=context)
     return Claim(kind, tuple(dict.fromkeys(localities)), tuple(dict.fromkeys(factions)), date,
                  origin, round(max(0.05, min(1.0, confidence)), 2),

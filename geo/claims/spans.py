@@ -355,7 +355,12 @@ def _foreign(items: Sequence[Item], i: int) -> bool:
         j -= 1  # "Russian-backed troops"
     before = items[j] if j >= 0 else None
     return (before is not None and before.kind == WORD and before.text[:1].isupper()
-            and j > 0 and before.low not in ("the", "a", "an"))
+            and before.low not in _NOT_FOREIGN)
+
+
+#: Capitalised words before a force noun that do not make it another country's.
+_NOT_FOREIGN = frozenset({"the", "a", "an", "some", "many", "these", "those", "elite", "allied",
+                          "more", "fresh", "other", "his", "their", "its", "our", "government"})
 
 
 _FORCE_JOIN = frozenset({"and", "allied", "elite", "special", "armed", "its", "their", "pro",
