@@ -146,9 +146,9 @@ class FactionIndex:
                 if len(key) >= FUZZY_MIN_KEY else None
             faction_of[surface] = self.fuzzy[best[0]] if best is not None else None
         out = []
-        for run in windows:
+        for spans in windows:
             reach = -1
-            for start, end in run:
+            for start, end in spans:
                 faction = faction_of[text[start:end]]
                 if start >= reach and faction is not None:
                     out.append(FactionMention(faction, text[start:end], start, end))
