@@ -355,7 +355,12 @@ def _foreign(items: Sequence[Item], i: int) -> bool:
         j -= 1  # "Russian-backed troops"
     before = items[j] if j >= 0 else None
     return (before is not None and before.kind == WORD and before.text[:1].isupper()
+            and before.text[1:].islower() and before.low.endswith(_NATIONALITY_ENDINGS)
             and before.low not in _NOT_FOREIGN)
+
+
+#: How adjectives of nationality end ("Turkish", "Russian", "Lebanese", "Iraqi", "American").
+_NATIONALITY_ENDINGS = ("ish", "ian", "ese", "i", "an", "ic", "ch", "en")
 
 
 #: Capitalised words before a force noun that do not make it another country's.
