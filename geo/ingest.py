@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as dt
+import functools
 import itertools
 import multiprocessing
 import os
@@ -13,11 +14,12 @@ import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from geo.claims import Claim, extract_claims, lexicon_for
+from geo.claims.document import sides_of
 from geo.errors import IngestError, Problem, ReportError
 from geo.factions_text import FactionMention, faction_index
 from geo.mention_context import places_only
@@ -52,14 +54,22 @@ class Excerpt:
 class IngestedReport:
     """A report with what was found in it: place and faction mentions, claims, unknown places.
 
-    Offsets of ``mentions`` and ``factions`` index ``report.text``.
+    Offsets of ``mentions`` and ``factions`` index ``report.text``. ``candidates`` (the
+    place-like names the index does not know) are looked for when first asked: the command
+    line's document has no use for them.
     """
 
     report: Report
     mentions: tuple[Mention, ...]
     factions: tuple[FactionMention, ...]
     claims: tuple[Claim, ...]
-    candidates: tuple[Any, ...]
+    index: MentionIndex = field(repr=False, compare=False)
+    found: tuple[Mention, ...] = field(default=(), repr=False, compare=False)
+
+    @functools.cached_property
+    def candidates(self) -> tuple[Any, ...]:
+        """Place-like names after cues that no name of the index resolves."""
+        return tuple(candidate_places(self.report.text, self.index, mentions=self.found))
 
 
 def ingest_report(report: Report, *, dataset: Dataset, index: MentionIndex) -> IngestedReport:
@@ -111,6 +121,7 @@ def ingest_reports(reports: Sequence[Report], *, dataset: Dataset, index: Mentio
                       for text, mapped in zip(texts, loose, strict=True)]
     found_places = find_mentions_many(texts, index, loose=loose)
     lexicon = lexicon_for(dataset.lexicon)
+    sides = sides_of(dataset, lexicon)
     kinds = {loc.id: loc.kind for loc in dataset.localities}
     out: list[IngestedReport] = []
     for report, factions, found in zip(reports, found_factions, found_places, strict=True):
@@ -118,9 +129,8 @@ def ingest_reports(reports: Sequence[Report], *, dataset: Dataset, index: Mentio
         # place, nor one that names a region or a facility ("Idlib province", "Adra School").
         mentions = tuple(places_only(report.text, _outside(found, factions), lexicon, kinds))
         claims = tuple(extract_claims(report, mentions, factions, dataset=dataset,
-                                      lexicon=lexicon))
-        candidates = tuple(candidate_places(report.text, index, mentions=found))
-        out.append(IngestedReport(report, mentions, factions, claims, candidates))
+                                      lexicon=lexicon, sides=sides))
+        out.append(IngestedReport(report, mentions, factions, claims, index, tuple(found)))
     return out
 
 

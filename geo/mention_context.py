@@ -11,7 +11,9 @@ suburbs" are towns). Each mention looks at a few words on either side: linear in
 
 from __future__ import annotations
 
+import bisect
 import itertools
+import re
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
@@ -46,16 +48,48 @@ def places_only(text: str, mentions: Sequence[M], lexicon: Lexicon,
     list of Mention
         The mentions kept, in order.
     """
-    return [m for m in mentions if not _not_a_place(text, m.start, m.end, lexicon,
-                                                    kinds.get(m.locality_id, "") == "city")]
+    if not mentions:
+        return []
+    low = text.lower()
+    # where the words that can change a mention's reading are (one pass): only the mentions
+    # with one of them close by are read closely
+    hits: list[int] = []
+    if len(low) == len(text) and len(lexicon.context_automaton):
+        hits = sorted(end for end, _word in lexicon.context_automaton.iter(low))
+    elif len(low) != len(text):
+        hits = list(range(len(text)))  # lower case moved offsets: read every mention closely
+    lasts = lexicon.region_before_lasts
+    out = []
+    for m in mentions:
+        k = bisect.bisect_left(hits, m.start - 40)
+        if k == len(hits) or hits[k] > m.end + _WINDOW or not _not_a_place(
+                text, m.start, m.end, lexicon, kinds.get(m.locality_id, "") == "city", lasts):
+            out.append(m)
+    return out
 
 
-def _not_a_place(text: str, start: int, end: int, lexicon: Lexicon, city: bool) -> bool:
-    after = [(t.group(), t.start()) for t in itertools.islice(
-        TOKEN.finditer(text, end, min(len(text), end + _WINDOW)), LIST_REACH)]
-    before = [t.group().lower() for t in TOKEN.finditer(text, max(0, start - 40), start)]
-    return (_region_after(after, lexicon, city) or _region_before(before, lexicon)
-            or _facility_after(after, lexicon))
+def _not_a_place(text: str, start: int, end: int, lexicon: Lexicon, city: bool,
+                 lasts: frozenset[str]) -> bool:
+    """The words around one mention say it is a region, a landform or a facility."""
+    nxt = _NEXT.match(text, end)
+    word = nxt.group(1) if nxt else ""
+    if word and (word in ",&-" or word.lower() == "and" or word[:1].isupper()
+                 or lexicon.is_("region_after", word.lower())):
+        after = [(t.group(), t.start()) for t in itertools.islice(
+            TOKEN.finditer(text, end, min(len(text), end + _WINDOW)), LIST_REACH)]
+        if _region_after(after, lexicon, city) or _facility_after(after, lexicon):
+            return True
+    prev = _PREVIOUS.search(text, max(0, start - 24), start)
+    if prev is not None and prev.group(1).lower() in lasts:
+        before = [t.group().lower() for t in TOKEN.finditer(text, max(0, start - 40), start)]
+        return _region_before(before, lexicon)
+    return False
+
+
+#: The word (or sign) right after a mention, on its line.
+_NEXT = re.compile(r"[ \t]*([^\W_]+|[^\w\s])")
+#: The last word before a mention (a hyphen may join them: "Rif-Dimashq").
+_PREVIOUS = re.compile(r"([^\W_]+)[\s-]*$")
 
 
 def _region_after(after: list[tuple[str, int]], lexicon: Lexicon, city: bool) -> bool:

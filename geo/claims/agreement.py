@@ -13,7 +13,14 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar
 
-from geo.claims.core import AgreementDetail, Claim, ClaimKind, Explanation, NegotiationDetail
+from geo.claims.core import (
+    AgreementDetail,
+    Claim,
+    ClaimKind,
+    ControlDetail,
+    Explanation,
+    NegotiationDetail,
+)
 from geo.claims.document import Document
 from geo.claims.phrases import ARTICLE, Sentence, hedge, is_modifier, list_lead
 from geo.claims.rule import EventRule, build_claim, text_date
@@ -39,6 +46,7 @@ class AgreementRule(EventRule):
 
     name: ClassVar[str] = "agreement"
     kinds: ClassVar[tuple[ClaimKind, ...]] = (ClaimKind.AGREEMENT, ClaimKind.NEGOTIATION)
+    cues: ClassVar[tuple[str, ...]] = ("agree", "deal", "negotiation", "talks")
 
     def extract(self, doc: Document, i: int) -> list[Claim]:
         """The agreement and negotiation claims of sentence ``i``."""
@@ -72,7 +80,7 @@ class AgreementRule(EventRule):
 def fold_handovers(claims: Sequence[Claim], paragraphs: Sequence[int]) -> list[Claim]:
     """Drop an agreement whose places change hands by agreement in the same paragraph."""
     handovers = {(paragraphs[c.sentence_index], p) for c in claims
-                 if c.type == ClaimKind.CONTROL and c.detail.get("by_agreement")
+                 if isinstance(c.info, ControlDetail) and c.info.by_agreement
                  for p in c.localities}
     return [c for c in claims if not (
         c.type == ClaimKind.AGREEMENT

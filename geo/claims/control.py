@@ -68,6 +68,7 @@ from geo.claims.grammar import (
     side_after,
     subjects_before,
 )
+from geo.claims.lexicon import CONTROL_TRIGGERS
 from geo.claims.rule import ClaimRule, Row, build_claim, confidence_level, one_line
 from geo.claims.spans import ACTOR, HYPHENS, PLACE, PUNCT, WORD, Mark, MarkedSentence
 from geo.errors import ClaimError
@@ -121,10 +122,16 @@ class ControlRule(ClaimRule):
 
     def extract(self, doc: Document, i: int) -> list[Claim]:
         """The control claims of sentence ``i``."""
+        items, phrases = doc.scanned(i)
+        if not any(p.category in CONTROL_TRIGGERS for p, _f, _l in phrases) and not any(
+                it.low in _ENTRY for it in items):
+            return []  # no trigger phrase in a row: no pattern can fire
         ms = doc.marked(i)
         found: list[_Found] = []
-        for pattern in _PATTERNS:
-            found.extend(pattern(doc, ms))
+        present = ms.by_category
+        for category, pattern in _PATTERNS:
+            if category in present or category == "":
+                found.extend(pattern(doc, ms))
         partial = {(p, f.holder): f for f in found if f.partial or f.places.partial
                    for p in f.places.ids}
         claims: list[Claim] = []
@@ -716,7 +723,9 @@ def _repel(doc: Document, ms: MarkedSentence) -> list[_Found]:
 
 def _left_before_entry(doc: Document, ms: MarkedSentence) -> list[_Found]:
     """"<fighters> left X (or: the area) before the entrance of ACTOR"."""
-    out = []
+    out: list[_Found] = []
+    if "before" not in ms.lows:
+        return out
     for k in range(len(ms.items) - 3):
         if not (ms.word(k) == "before" and ms.word(k + 1) == "the" and ms.word(k + 2) in _ENTRY
                 and ms.word(k + 3) == "of"):
@@ -748,7 +757,11 @@ def _left_before_entry(doc: Document, ms: MarkedSentence) -> list[_Found]:
 
 
 _Pattern = Callable[[Document, MarkedSentence], list[_Found]]
-_PATTERNS: tuple[_Pattern, ...] = (
-    _under_control, _left_before_entry, _active, _passive, _fell, _nominal, _state, _state_by,
-    _compound, _stronghold, _declaration, _presence, _handover, _repel, _approach,
+#: Each pattern with the lexicon category it needs in a sentence ("": it looks itself).
+_PATTERNS: tuple[tuple[str, _Pattern], ...] = (
+    ("possession", _under_control), ("", _left_before_entry), ("event", _active),
+    ("participle", _passive), ("fell", _fell), ("noun", _nominal), ("state", _state),
+    ("state_by", _state_by), ("compound", _compound), ("stronghold", _stronghold),
+    ("declare", _declaration), ("presence", _presence), ("handover", _handover),
+    ("repel", _repel), ("approach", _approach),
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import types
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -51,14 +53,17 @@ class Detail(Mapping[str, Any]):
         return len(self._keys())
 
     def _keys(self) -> list[str]:
-        out = []
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
-            value = getattr(self, f.name)
-            if f.name not in self.ALWAYS and (value is None or value is False
-                                               or value in ("", (), [])):
-                continue
-            out.append(f.name.rstrip("_"))
-        return out
+        found = self.__dict__.get("_shown")
+        if found is None:  # computed once: details are frozen
+            found = []
+            for f in dataclasses.fields(self):  # type: ignore[arg-type]
+                value = getattr(self, f.name)
+                if f.name not in self.ALWAYS and (value is None or value is False
+                                                   or value in ("", (), [])):
+                    continue
+                found.append(f.name.rstrip("_"))
+            self.__dict__["_shown"] = found
+        return found
 
     def as_json(self) -> dict[str, Any]:
         """The fields with a value, JSON-ready (tuples as lists)."""
@@ -191,10 +196,10 @@ class Claim:
     notes: Notes = field(default_factory=Notes)
     why: Explanation = field(default_factory=lambda: Explanation("", ""), compare=False)
 
-    @property
+    @functools.cached_property
     def detail(self) -> Mapping[str, Any]:
         """The kind's detail and the notes, as one read-only mapping."""
-        return {**self.info, **self.notes}
+        return types.MappingProxyType({**self.info, **self.notes})
 
     def detail_json(self) -> dict[str, Any]:
         """``detail`` JSON-ready (the ``ingest`` document's ``detail``)."""

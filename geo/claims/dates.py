@@ -129,41 +129,47 @@ def time_expressions(text: str, report_date: dt.date) -> list[TimeExpr]:
     """
     plain = text.isascii() or not any(c in text for c in _FOLDS_TO_ASCII)
     low = text.lower() if plain else None
-    if low is not None and not _DIGIT.search(text) and not any(w in low for w in _DATE_WORDS):
+    digits = _DIGIT.search(text) is not None
+    if low is not None and not digits and not any(w in low for w in _DATE_WORDS):
         return []
+
+    def holds(*words: str) -> bool:  # False only when no pattern keyed on ``words`` can match
+        return low is None or any(w in low for w in words)
+
+    months = holds(*_MONTH_STEMS)
     found: list[TimeExpr] = []
-    for m in _DAY_MONTH.finditer(text):
+    for m in _DAY_MONTH.finditer(text) if digits and months else ():
         day = _explicit(report_date, m.group(3), m.group(2) or m.group(1), m.group(4))
         if day is not None:
             found.append(TimeExpr(m.start(), m.end(), day, "explicit"))
-    for m in _MONTH_DAY.finditer(text):
+    for m in _MONTH_DAY.finditer(text) if digits and months else ():
         day = _explicit(report_date, m.group(1), m.group(3) or m.group(2), m.group(4))
         if day is not None:
             found.append(TimeExpr(m.start(), m.end(), day, "explicit"))
-    for m in _MONTH_YEAR.finditer(text):  # "in June 2014": the month only
+    for m in _MONTH_YEAR.finditer(text) if digits and months else ():  # the month only
         month = _MONTHS.get(m.group(1).lower().rstrip("."))
         if month is not None:
             found.append(TimeExpr(m.start(), m.end(), dt.date(int(m.group(2)), month, 1),
                                   "month", f"the text gives the month only ({m.group(0)})"))
-    for m in _YEAR_ONLY.finditer(text):  # "in 2016": the year only (the report's says little)
+    for m in _YEAR_ONLY.finditer(text) if digits else ():  # "in 2016": the year only
         if int(m.group(1)) != report_date.year:
             found.append(TimeExpr(m.start(), m.end(), dt.date(int(m.group(1)), 1, 1), "year",
                                   f"the text gives the year only ({m.group(0)})"))
-    for m in _NUMERIC.finditer(text):
+    for m in _NUMERIC.finditer(text) if digits else ():
         y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (
             m.group(6), m.group(5), m.group(4))
         with contextlib.suppress(ValueError):  # "2018-02-30" is no day
             found.append(TimeExpr(m.start(), m.end(), dt.date(int(y), int(mo), int(d)),
                                   "explicit"))
-    for m in _YESTERDAY.finditer(text):
+    for m in _YESTERDAY.finditer(text) if holds("yesterday", "night") else ():
         found.append(TimeExpr(m.start(), m.end(), report_date - dt.timedelta(days=1),
                               "yesterday"))
-    for m in _TODAY.finditer(text):
+    for m in _TODAY.finditer(text) if holds("today", "tonight", "this") else ():
         found.append(TimeExpr(m.start(), m.end(), report_date, "today"))
-    for m in _OVERNIGHT.finditer(text):
+    for m in _OVERNIGHT.finditer(text) if holds("overnight") else ():
         found.append(TimeExpr(m.start(), m.end(), report_date, "overnight",
                               "overnight: the night that ended on the report's date"))
-    for m in _WEEKDAY.finditer(text):
+    for m in _WEEKDAY.finditer(text) if holds("day") else ():
         which = (m.group(1) or "").lower()
         if which in ("next", "coming"):
             continue
@@ -173,7 +179,7 @@ def time_expressions(text: str, report_date: dt.date) -> list[TimeExpr]:
             back = 7
         found.append(TimeExpr(m.start(), m.end(), report_date - dt.timedelta(days=back),
                               "weekday"))
-    for m in _AGO.finditer(text):
+    for m in _AGO.finditer(text) if holds("day", "week") else ():
         n = _count(m.group(1)) * (7 if m.group(2).lower().startswith("week") else 1)
         direction = m.group(3).lower()
         if direction == "after":  # "a week after <clause>": that clause is n days earlier
@@ -189,7 +195,8 @@ def time_expressions(text: str, report_date: dt.date) -> list[TimeExpr]:
         else:
             found.append(TimeExpr(m.start(), m.end(), report_date - dt.timedelta(days=n),
                                   "relative"))
-    for m in _VAGUE.finditer(text):
+    for m in _VAGUE.finditer(text) if holds("recent", "previous", "earlier", "week", "month",
+                                            "past", "last") else ():
         found.append(TimeExpr(
             m.start(), m.end(), report_date, "vague",
             f"the text says '{m.group(1)}': the report date {report_date} is an upper bound, "

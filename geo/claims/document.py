@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from geo.claims.dates import resolve_date
 from geo.claims.lexicon import TOKEN, Lexicon
-from geo.claims.spans import MarkedSentence, Sides, mark_sentence
+from geo.claims.spans import MarkedSentence, Scanned, Sides, mark_sentence, scan_sentence
 from geo.model import ControlChange, Dataset
 from geo.reports import Report
 
@@ -117,12 +118,16 @@ class Document:
     factions: list[tuple[tuple[str, int, int], ...]]
     paragraphs: list[int]
     _marked: dict[int, MarkedSentence] = field(default_factory=dict)
+    _scanned: dict[int, Scanned] = field(default_factory=dict)
+    _dates: dict[str, tuple[dt.date, str, str]] = field(default_factory=dict)
+    #: per sentence, what the phrase-keyed families keep of it (``geo.claims.phrases``)
+    texts: dict[int, object] = field(default_factory=dict)
     _control: dict[str, list[ControlChange]] | None = None
 
     @classmethod
     def build(cls, report: Report, mentions: Sequence[MentionLike],
               faction_mentions: Sequence[FactionLike], *, dataset: Dataset,
-              lexicon: Lexicon) -> Document:
+              lexicon: Lexicon, sides: Sides | None = None) -> Document:
         """Cut the mentions per sentence (sentence-relative offsets) and number paragraphs."""
         sentences = report.sentences
         starts = [s.start for s in sentences]
@@ -136,10 +141,20 @@ class Document:
             i = bisect.bisect_right(starts, f.start) - 1
             if i >= 0 and f.end <= sentences[i].end:
                 factions[i].append((f.faction_id, f.start - starts[i], f.end - starts[i]))
-        return cls(report, dataset, lexicon, sides_of(dataset, lexicon),
+        return cls(report, dataset, lexicon,
+                   sides if sides is not None else sides_of(dataset, lexicon),
                    [tuple(sorted(p, key=lambda x: x[1])) for p in places],
                    [tuple(sorted(f, key=lambda x: x[1])) for f in factions],
                    _paragraph_ids(report))
+
+    def scanned(self, i: int) -> Scanned:
+        """Sentence ``i``'s items and lexicon phrases (``scan_sentence``; scanned once)."""
+        found = self._scanned.get(i)
+        if found is None:
+            found = self._scanned[i] = scan_sentence(
+                self.report.sentences[i].text, self.places[i], self.factions[i],
+                lexicon=self.lexicon, sides=self.sides)
+        return found
 
     def marked(self, i: int) -> MarkedSentence:
         """Sentence ``i`` marked for the grammar (marked once)."""
@@ -148,7 +163,8 @@ class Document:
             s = self.report.sentences[i]
             found = mark_sentence(i, s.start, s.text, self.places[i], self.factions[i],
                                   lexicon=self.lexicon, sides=self.sides,
-                                  report_date=self.report.date, paragraph=self.paragraphs[i])
+                                  report_date=self.report.date, paragraph=self.paragraphs[i],
+                                  scanned=self.scanned(i))
             self._marked[i] = found
         return found
 
@@ -160,6 +176,13 @@ class Document:
                 self._control.setdefault(change.locality, []).append(change)
         rows = self._control.get(locality, [])
         return rows[:bisect.bisect_right([c.date for c in rows], day)]
+
+    def date_in(self, text: str) -> tuple[dt.date, str, str]:
+        """``resolve_date(text, report date)``, once per text of the report."""
+        found = self._dates.get(text)
+        if found is None:
+            found = self._dates[text] = resolve_date(text, self.report.date)
+        return found
 
     def previous(self, ms: MarkedSentence) -> list[MarkedSentence]:
         """The sentences just before ``ms`` in its paragraph, nearest first."""

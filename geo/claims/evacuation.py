@@ -51,6 +51,7 @@ class EvacuationRule(EventRule):
 
     name: ClassVar[str] = "evacuation"
     kinds: ClassVar[tuple[ClaimKind, ...]] = (ClaimKind.EVACUATION,)
+    cues: ClassVar[tuple[str, ...]] = _WORDS
 
     def extract(self, doc: Document, i: int) -> list[Claim]:
         """The evacuation of sentence ``i``, if it names a destination."""

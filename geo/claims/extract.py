@@ -8,10 +8,11 @@ from collections.abc import Sequence
 
 from geo.claims.agreement import AgreementRule, fold_handovers
 from geo.claims.control import ControlRule
-from geo.claims.core import Claim, ClaimKind
+from geo.claims.core import Claim, ClaimKind, ControlDetail
+from geo.claims.cues import control_hits, family_hits
 from geo.claims.document import Document, FactionLike, MentionLike
 from geo.claims.evacuation import EvacuationRule
-from geo.claims.lexicon import TOKEN, Lexicon, lexicon_for
+from geo.claims.lexicon import TOKEN, Lexicon, lexicon_for, word_automaton
 from geo.claims.rule import ClaimRule
 from geo.claims.spans import Sides
 from geo.claims.truce import TruceRule
@@ -26,6 +27,9 @@ EVACUATION = EvacuationRule()
 AGREEMENT = AgreementRule()
 #: Every rule family, in the order they run on a sentence.
 RULES: tuple[ClaimRule, ...] = (CONTROL, WITHDRAWAL, TRUCE, EVACUATION, AGREEMENT)
+#: The families keyed on cue words (``geo.claims.cues``), and one automaton for their cues.
+FAMILIES = (WITHDRAWAL, TRUCE, EVACUATION, AGREEMENT)
+_FAMILY_CUES = word_automaton({cue for rule in FAMILIES for cue in rule.cues})
 
 
 def rule_for(kind: ClaimKind | str) -> ClaimRule:
@@ -44,7 +48,7 @@ def rule_for(kind: ClaimKind | str) -> ClaimRule:
 
 def extract_claims(report: Report, mentions: Sequence[MentionLike],
                    faction_mentions: Sequence[FactionLike], *, dataset: Dataset,
-                   lexicon: Lexicon | None = None) -> list[Claim]:
+                   lexicon: Lexicon | None = None, sides: Sides | None = None) -> list[Claim]:
     """Propose the claims a report makes (the rule families of ``geo.claims``).
 
     Parameters
@@ -59,6 +63,9 @@ def extract_claims(report: Report, mentions: Sequence[MentionLike],
         Its factions' sides, its ids, and its own lexicon additions.
     lexicon : Lexicon, optional
         The compiled lexicon (default: the shipped one plus ``dataset.lexicon``).
+    sides : Sides, optional
+        ``geo.claims.document.sides_of(dataset, lexicon)``, when the caller has it (it is the
+        same for every report of a dataset).
 
     Returns
     -------
@@ -66,21 +73,29 @@ def extract_claims(report: Report, mentions: Sequence[MentionLike],
         In sentence order; nothing is written anywhere.
     """
     lexicon = lexicon if lexicon is not None else lexicon_for(dataset.lexicon)
-    doc = Document.build(report, mentions, faction_mentions, dataset=dataset, lexicon=lexicon)
-    control_words = lexicon.control_words
+    doc = Document.build(report, mentions, faction_mentions, dataset=dataset, lexicon=lexicon,
+                         sides=sides)
+    sentences = report.sentences
+    low = report.text.lower()
+    if len(low) == len(report.text):  # one pass for the words every rule keys on
+        control = control_hits(low, [(s.start, s.end) for s in sentences], lexicon,
+                               [bool(p) for p in doc.places])
+        cued = family_hits(low, [s.start for s in sentences], _FAMILY_CUES,
+                           {r.name: r.cues for r in FAMILIES})
+    else:  # lower case moved offsets ("İ"): let every rule look at every sentence
+        control = set(range(len(sentences)))
+        cued = {r.name: control for r in FAMILIES}
     claims: list[Claim] = []
-    for i, sentence in enumerate(report.sentences):
-        near_places = bool(doc.places[i]) or any(
-            doc.places[j] for j in range(max(0, i - 2), i) if doc.paragraphs[j] ==
-            doc.paragraphs[i])
+    for i in range(len(sentences)):
         found: list[Claim] = []
-        if near_places and _triggered(sentence.text, control_words, lexicon):
+        if i in control and _refers_to_places(doc, i):
             found = CONTROL.extract(doc, i)
         claimed = {p for c in found for p in c.localities}
-        found += WITHDRAWAL.extract(doc, i, claimed)
-        found += TRUCE.extract(doc, i)
-        found += EVACUATION.extract(doc, i)
-        found += AGREEMENT.extract(doc, i)
+        if i in cued[WITHDRAWAL.name]:
+            found += WITHDRAWAL.extract(doc, i, claimed)
+        for rule in (TRUCE, EVACUATION, AGREEMENT):
+            if i in cued[rule.name]:
+                found += rule.extract(doc, i)
         claims.extend(found)
     return fold_generic(fold_handovers(_in_period(claims, dataset), doc.paragraphs), doc.sides)
 
@@ -98,24 +113,39 @@ def _in_period(claims: Sequence[Claim], dataset: Dataset) -> list[Claim]:
     return [c for c in claims if c.date_origin in ("report", "vague") or lo <= c.date <= hi]
 
 
-def _triggered(text: str, words: frozenset[str], lexicon: Lexicon) -> bool:
-    """True when the text holds one of ``words``, or a long word misspelling one."""
-    tokens = set(TOKEN.findall(text.lower()))
-    if not words.isdisjoint(tokens):
+def _refers_to_places(doc: Document, i: int) -> bool:
+    """True when sentence ``i`` names a place, or refers to one named just before ("the
+    town", "it"): else it can make no control claim."""
+    if doc.places[i]:
         return True
-    return any(lexicon.correct(t) in words for t in tokens if len(t) >= 7)
+    tokens = set(TOKEN.findall(doc.report.sentences[i].text.lower()))
+    return not tokens.isdisjoint(_REFERRING) and any(
+        doc.places[j] for j in range(max(0, i - 2), i)
+        if doc.paragraphs[j] == doc.paragraphs[i])
+
+
+#: Words by which a sentence refers to places named before it (anaphors and pronouns).
+_REFERRING = frozenset({"it", "its", "they", "them", "their", "these", "those", "this", "that",
+                        "town", "towns", "city", "cities", "village", "villages", "district",
+                        "districts", "suburb", "suburbs", "neighbourhood", "neighbourhoods",
+                        "neighborhood", "neighborhoods", "camp", "camps", "area", "place",
+                        "locality", "localities", "settlement", "settlements", "municipality"})
+
+
+
 
 
 def fold_generic(claims: Sequence[Claim], sides: Sides) -> list[Claim]:
     """Leave out a place held by a side's generic faction ("rebel-held Douma") when the
     report names the faction of that side that holds it ("Douma, held by Jaysh al-Islam");
     a holder inferred from the dataset names none."""
-    specific = {(p, sides.side_of.get(c.detail.get("holder", ""), ""))
-                for c in claims if c.type == ClaimKind.CONTROL and not c.detail.get("inferred")
-                and c.detail.get("holder") not in sides.generic_ids for p in c.localities}
+    control = [(c, c.info) for c in claims if isinstance(c.info, ControlDetail)]
+    specific = {(p, sides.side_of.get(info.holder, "")) for c, info in control
+                if not info.inferred and info.holder not in sides.generic_ids
+                for p in c.localities}
     out = []
     for c in claims:
-        holder = c.detail.get("holder", "")
+        holder = c.info.holder if isinstance(c.info, ControlDetail) else ""
         if c.type != ClaimKind.CONTROL or holder not in sides.generic_ids:
             out.append(c)
             continue

@@ -28,8 +28,11 @@ import io
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
+
+import ahocorasick
 
 from geo.errors import Problem
 from geo.model import LexiconEntry
@@ -51,6 +54,8 @@ CONTROL_TRIGGERS = ("event", "participle", "noun", "fell", "state", "state_by", 
 TYPO_CATEGORIES = ("event", "participle", "noun", "state")
 #: Shorter words are never corrected ("centered" is not "entered" all the same: first letters).
 TYPO_MIN_LENGTH = 8
+#: Most answers of ``Lexicon.correct`` remembered (then forgotten all at once).
+MEMO_SIZE = 100_000
 #: Most phrases one row may stand for (a row is meant for a word and its forms).
 MAX_EXPANSIONS = 4096
 #: Words of a phrase: runs of letters and digits, or one other visible character.
@@ -191,8 +196,20 @@ class Lexicon:
     by_pair: Mapping[tuple[str, str], tuple[Phrase, ...]]
     #: one-word phrases by their word
     single: Mapping[str, tuple[Phrase, ...]]
-    #: the first words of the control triggers (a sentence with none has no control claim)
-    control_words: frozenset[str]
+    #: for the rarest word of each control trigger, the words of the triggers keyed on it: a
+    #: sentence that holds all the words of none of them has no control claim
+    control_words: Mapping[str, tuple[frozenset[str], ...]]
+    #: the one-word phrases of ``TYPO_CATEGORIES`` (the words a misspelling may stand for)
+    typo_targets: frozenset[str] = frozenset()
+    #: the last words of the ``region_before`` phrases ("rural", "of" of "province of")
+    region_before_lasts: frozenset[str] = frozenset()
+    #: finds the keys of ``control_words`` in a lower-case text (``geo.claims.cues``)
+    key_automaton: Any = None
+    #: finds the words that make a place name a region or a facility (``region_after``,
+    #: ``facility_after`` and the last words of ``region_before``) in a lower-case text
+    context_automaton: Any = None
+    #: answers of ``correct`` already given (words repeat: each is judged once)
+    corrections: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def compile(cls, entries: Sequence[LexiconEntry]) -> Lexicon:
@@ -223,6 +240,7 @@ class Lexicon:
             for variant in {word[:i] + word[i + 1:] for i in range(1, len(word))}:
                 if deletions.setdefault(variant, word) != word:
                     clashes.add(variant)
+        control = _control_keys(phrases.values())
         by_pair: dict[tuple[str, str], list[Phrase]] = {}
         single: dict[str, list[Phrase]] = {}
         for phrase in phrases.values():
@@ -238,8 +256,13 @@ class Lexicon:
             {k: v for k, v in deletions.items() if k not in clashes},
             {k: tuple(sorted(v, key=lambda p: -len(p.tokens))) for k, v in by_pair.items()},
             {k: tuple(v) for k, v in single.items()},
-            frozenset(p.tokens[0] for p in phrases.values() if p.category in CONTROL_TRIGGERS)
-            | {"before"},
+            control,
+            frozenset(w for c in TYPO_CATEGORIES for w in words[c]),
+            frozenset(p.tokens[-1] for p in phrases.values() if p.category == "region_before"),
+            word_automaton(control),
+            word_automaton({max(p.tokens, key=len) for p in phrases.values()
+                            if p.category in ("region_after", "facility_after",
+                                              "region_before")}),
         )
 
     def correct(self, word: str) -> str | None:
@@ -247,17 +270,22 @@ class Lexicon:
         missing, extra or wrong, the first one right: "controling"), else None."""
         if len(word) < TYPO_MIN_LENGTH - 1 or word in self.by_first or not word.isalpha():
             return None
+        memo = self.corrections
+        if word in memo:
+            return memo[word]
         found = self.deletions.get(word)  # a letter missing
-        triggers = self.words
+        targets = self.typo_targets
         for i in range(1, len(word)):
             if found is not None:
                 break
             variant = word[:i] + word[i + 1:]
-            if any(variant in triggers[c] for c in TYPO_CATEGORIES):  # a letter too many
-                found = variant
-            else:  # a wrong letter
-                found = self.deletions.get(variant)
-        return found if found is not None and found[0] == word[0] else None
+            # a letter too many, else a wrong letter
+            found = variant if variant in targets else self.deletions.get(variant)
+        answer = found if found is not None and found[0] == word[0] else None
+        if len(memo) > MEMO_SIZE:
+            memo.clear()
+        memo[word] = answer
+        return answer
 
     def is_(self, category: str, word: str) -> bool:
         """True when the lower-case ``word`` alone is a phrase of ``category``."""
@@ -278,6 +306,47 @@ class Lexicon:
                     out.append(phrase)
         out.extend(self.single.get(words[at], ()))
         return out
+
+
+#: Words too common to say that a sentence may hold a phrase (see ``_key_word``).
+_COMMON = frozenset({
+    "is", "are", "was", "were", "be", "been", "being", "now", "in", "on", "of", "to", "at", "by",
+    "from", "over", "into", "onto", "inside", "within", "through", "toward", "towards", "their",
+    "its", "his", "the", "a", "an", "full", "fully", "complete", "completely", "total",
+    "totally", "entirely", "effective", "firm", "national", "state", "government", "official",
+    "back", "up", "out", "off", "down", "has", "have", "having", "had", "deeper", "remain",
+    "remains", "remained", "return", "returns", "returned", "returning", "bring", "brings",
+    "brought", "bringing", "restore", "restores", "restored", "restoring",
+})
+
+
+def _control_keys(phrases: Iterable[Phrase]) -> dict[str, tuple[frozenset[str], ...]]:
+    """The control triggers' words by the rarest of them (see ``Lexicon.control_words``),
+    with "before the entrance/entry/arrival of" (the handover pattern)."""
+    keyed: dict[str, set[frozenset[str]]] = {}
+    for p in phrases:
+        if p.category in CONTROL_TRIGGERS:
+            keyed.setdefault(_key_word(p.tokens), set()).add(frozenset(p.tokens))
+    for noun in ("entrance", "entry", "arrival"):
+        keyed.setdefault(noun, set()).add(frozenset({"before", noun}))
+    return {k: tuple(v) for k, v in keyed.items()}
+
+
+def word_automaton(words: Iterable[str]) -> Any:
+    """An Aho-Corasick automaton finding ``words`` in a text (pyahocorasick)."""
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+    for word in words:
+        automaton.add_word(word, word)
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
+
+
+def _key_word(tokens: tuple[str, ...]) -> str:
+    """The word of a phrase that a sentence must hold for it to match: its longest word that
+    is not a common one (any word of a phrase would do; a rare one filters better)."""
+    rare = [t for t in tokens if t not in _COMMON]
+    return max(rare or tokens, key=len)
 
 
 @functools.lru_cache(maxsize=16)

@@ -51,12 +51,21 @@ class Sentence:
 
     @classmethod
     def of(cls, doc: Document, i: int) -> Sentence:
-        """Sentence ``i`` of a document."""
-        return cls(i, doc.report.sentences[i].text, doc.places[i], doc.factions[i])
+        """Sentence ``i`` of a document (made once per document)."""
+        found = doc.texts.get(i)
+        if not isinstance(found, Sentence):
+            found = cls(i, doc.report.sentences[i].text, doc.places[i], doc.factions[i])
+            doc.texts[i] = found
+        return found
+
+    @functools.cached_property
+    def low(self) -> str:
+        """The text in lower case, for cheap word checks."""
+        return self.text.lower()
 
     def lower(self) -> str:
         """The text in lower case, for cheap word checks."""
-        return self.text.lower()
+        return self.low
 
 
 def previous(doc: Document, i: int) -> list[Sentence]:

@@ -21,7 +21,6 @@ from geo.claims.core import (
     Explanation,
     Notes,
 )
-from geo.claims.dates import resolve_date
 from geo.claims.document import Document
 from geo.model import Dataset
 
@@ -55,6 +54,8 @@ class ClaimRule(ABC):
 
     name: ClassVar[str]
     kinds: ClassVar[tuple[ClaimKind, ...]]
+    #: words (lower case, parts of words allowed) a sentence must hold for the rule to fire
+    cues: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def extract(self, doc: Document, i: int) -> list[Claim]:
@@ -111,9 +112,9 @@ def build_claim(doc: Document, index: int, kind: ClaimKind, localities: Sequence
 
 def text_date(doc: Document, text: str, context: str = "") -> tuple[dt.date, str, str]:
     """The day a sentence's text gives (else its context sentence's, else the report's)."""
-    day = resolve_date(text, doc.report.date)
+    day = doc.date_in(text)
     if day[1] == "report" and context:
-        day = resolve_date(context, doc.report.date)
+        day = doc.date_in(context)
     return day
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from geo.claims.dates import TimeExpr, time_expressions
 from geo.claims.lexicon import TOKEN, Lexicon, Phrase
@@ -32,9 +34,9 @@ _ACTOR_JOIN_MAX = 4
 MAX_LIST = 64
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One item of a marked sentence (offsets are relative to the sentence).
+class Item(NamedTuple):
+    """One item of a marked sentence (offsets are relative to the sentence; a named tuple:
+    thousands are made per report).
 
     ``kind`` is ``place``, ``actor``, ``word`` or ``punct``; ``ref`` the locality or faction
     id (an actor of unknown faction has ``ref`` empty and a ``side``); ``generic`` is True for
@@ -51,8 +53,7 @@ class Item:
     generic: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
+class Mark(NamedTuple):
     """A lexicon phrase over items ``first`` to ``last`` (exclusive)."""
 
     category: str
@@ -84,31 +85,46 @@ class MarkedSentence:
     text: str
     items: list[Item]
     marks: list[Mark]
-    clause: list[int]
-    times: list[tuple[TimeExpr, int, int]]
     lists: dict[int, list[int]]
     lexicon: Lexicon
+    report_date: dt.date
     paragraph: int = 0
-    by_first: dict[int, list[Mark]] = field(default_factory=dict)
     by_category: dict[str, list[Mark]] = field(default_factory=dict)
     _firsts: dict[str, list[int]] = field(default_factory=dict)
     _places: list[int] = field(default_factory=list)
     _actors: list[int] = field(default_factory=list)
-    _time_firsts: list[int] = field(default_factory=list)
+    _lows: list[str] = field(default_factory=list)
+    _n: int = 0
 
     def __post_init__(self) -> None:
-        for mark in sorted(self.marks, key=lambda m: (m.first, m.last)):
-            self.by_first.setdefault(mark.first, []).append(mark)
-            self.by_category.setdefault(mark.category, []).append(mark)
-        self._firsts = {c: [m.first for m in marks] for c, marks in self.by_category.items()}
-        self._places = [i for i, it in enumerate(self.items) if it.kind == PLACE]
-        self._actors = [i for i, it in enumerate(self.items) if it.kind == ACTOR]
-        self._time_firsts = [first for _t, first, _last in self.times]
+        by_category = self.by_category
+        for mark in self.marks:  # in the order of their first item
+            found = by_category.get(mark.category)
+            if found is None:
+                by_category[mark.category] = [mark]
+            else:
+                found.append(mark)
+        self._firsts = {c: [m.first for m in marks] for c, marks in by_category.items()}
+        items = self.items
+        self._places = [i for i, it in enumerate(items) if it.kind == PLACE]
+        self._actors = [i for i, it in enumerate(items) if it.kind == ACTOR]
+        self._lows = [it.low if it.kind == WORD or it.kind == PUNCT else "" for it in items]
+        self._n = len(items)
 
-    @property
+    @functools.cached_property
+    def times(self) -> list[tuple[TimeExpr, int, int]]:
+        """The time expressions with their first and last item (found when first asked)."""
+        return _locate_times(self.items, time_expressions(self.text, self.report_date))
+
+    @functools.cached_property
     def time_firsts(self) -> list[int]:
         """The first item of each time expression, in order (do not change the list)."""
-        return self._time_firsts
+        return [first for _t, first, _last in self.times]
+
+    @functools.cached_property
+    def clause(self) -> list[int]:
+        """Each item's clause number (see ``_clauses``)."""
+        return _clauses(self.items, self.lexicon, set(self.time_firsts))
 
     def marks_of(self, category: str) -> list[Mark]:
         """The marks of a category, in order."""
@@ -125,15 +141,20 @@ class MarkedSentence:
     def mark_at(self, i: int, category: str) -> Mark | None:
         """The longest mark of ``category`` starting at item ``i``, if any."""
         best = None
-        for mark in self.by_first.get(i, ()):
-            if mark.category == category and (best is None or mark.last > best.last):
+        for mark in self.marks_between(category, i, i + 1):
+            if best is None or mark.last > best.last:
                 best = mark
         return best
 
+    @property
+    def lows(self) -> list[str]:
+        """Each item's lower-case word ("" for places and actors; do not change the list)."""
+        return self._lows
+
     def word(self, i: int) -> str:
         """The lower-case word of item ``i`` ("" for places, actors and outside)."""
-        if 0 <= i < len(self.items) and self.items[i].kind in (WORD, PUNCT):
-            return self.items[i].low
+        if 0 <= i < self._n:
+            return self._lows[i]
         return ""
 
     def is_(self, i: int, category: str) -> bool:
@@ -166,10 +187,25 @@ class MarkedSentence:
         return self.text[self.items[first].start:self.items[last - 1].end]
 
 
+Scanned = tuple[list[Item], list[tuple[Phrase, int, int]]]
+
+
+def scan_sentence(text: str, places: Sequence[tuple[str, int, int]],
+                  factions: Sequence[tuple[str, int, int]], *, lexicon: Lexicon,
+                  sides: Sides) -> Scanned:
+    """A sentence's first items (places, actors named by the dataset, words) and the lexicon's
+    phrases over them: the cheap first half of ``mark_sentence``, enough to tell whether a
+    rule's trigger is there."""
+    items = _items(text, places, factions, sides)
+    words, where = _stream(items)
+    return items, _phrases_of(_corrected(words, lexicon), where, lexicon)
+
+
 def mark_sentence(index: int, offset: int, text: str,
                   places: Sequence[tuple[str, int, int]],
                   factions: Sequence[tuple[str, int, int]], *, lexicon: Lexicon, sides: Sides,
-                  report_date: dt.date, paragraph: int = 0) -> MarkedSentence:
+                  report_date: dt.date, paragraph: int = 0,
+                  scanned: Scanned | None = None) -> MarkedSentence:
     """Mark one sentence.
 
     Parameters
@@ -186,80 +222,82 @@ def mark_sentence(index: int, offset: int, text: str,
         The anchor of the time expressions.
     paragraph : int
         The paragraph the sentence belongs to.
+    scanned : tuple, optional
+        ``scan_sentence`` of the same sentence, when the caller has it.
 
     Returns
     -------
     MarkedSentence
     """
-    items = _items(text, places, factions, sides)
-    items = _generic_actors(items, lexicon, sides)
+    items, phrases = scanned if scanned is not None else scan_sentence(
+        text, places, factions, lexicon=lexicon, sides=sides)
+    spans = [(p, items[first].start, items[last - 1].end) for p, first, last in phrases
+             if p.category not in ("force", "side")]
+    items = _generic_actors(items, [(p, first, last) for p, first, last in phrases
+                                    if p.category in ("force", "side")], sides)
     items = _join_actors(items, sides)
-    marks = _marks(items, lexicon)
-    times = _locate_times(items, time_expressions(text, report_date))
-    clause = _clauses(items, lexicon, {first for _t, first, _last in times})
+    marks = _marks(items, spans)
     lists = _place_lists(items, lexicon)
-    return MarkedSentence(index, offset, text, items, marks, clause, times, lists, lexicon,
+    return MarkedSentence(index, offset, text, items, marks, lists, lexicon, report_date,
                           paragraph)
 
 
 def _items(text: str, places: Sequence[tuple[str, int, int]],
            factions: Sequence[tuple[str, int, int]], sides: Sides) -> list[Item]:
+    """The sentence's tokens as items, each place or faction mention one item (widened to
+    whole tokens, with the article written before it: "al-" of "al-Nashabiye")."""
     entities = sorted([(s, e, PLACE, ref) for ref, s, e in places]
                       + [(s, e, ACTOR, ref) for ref, s, e in factions])
+    low_text = text.lower()
+    same = len(low_text) == len(text)  # else lower() moved offsets ("İ"): word by word
     out: list[Item] = []
+    append = out.append
     k = 0
-    pending: tuple[int, int, str, str] | None = None
+    n = len(entities)
+    beyond = len(text) + 1
+    next_start = entities[0][0] if n else beyond
+    taken = -1  # end of the last entity item: tokens before it are inside it
     for m in TOKEN.finditer(text):
         s, e = m.span()
-        while k < len(entities) and entities[k][1] <= s:
-            k += 1
-        if k < len(entities) and entities[k][0] < e:  # the token is (partly) an entity's
-            ent = entities[k]
-            if pending is not None and pending[:2] == ent[:2]:
+        if e <= next_start:  # the common case: no entity here
+            if s < taken:
                 continue
-            pending = ent
-            start, end, kind, ref = ent
+            tok = m.group()
+            append(Item(WORD if tok[0].isalnum() else PUNCT, s, e, tok,
+                        low_text[s:e] if same else tok.lower()))
+            continue
+        while k < n and entities[k][1] <= s:
+            k += 1
+        next_start = entities[k][0] if k < n else beyond
+        if k < n and entities[k][0] < e:  # the token is (partly) an entity's
+            start, end, kind, ref = entities[k]
+            if start < taken:
+                continue  # another token of the entity just made
             start, end = min(start, s), max(end, e)
+            if (len(out) >= 2 and out[-1].text in HYPHENS and out[-1].end == start
+                    and out[-2].low in ARTICLES and out[-2].end == out[-1].start):
+                start = out[-2].start  # "al-" before the name
+                del out[-2:]
             surface = text[start:end]
             if kind == PLACE:
-                out.append(Item(PLACE, start, end, surface, surface.lower(), ref))
+                append(Item(PLACE, start, end, surface, surface.lower(), ref))
             else:
-                side = sides.side_of.get(ref, "")
-                out.append(Item(ACTOR, start, end, surface, surface.lower(), ref, side,
-                                ref in sides.generic_ids))
+                append(Item(ACTOR, start, end, surface, surface.lower(), ref,
+                            sides.side_of.get(ref, ""), ref in sides.generic_ids))
+            taken = end
+            k += 1
+            next_start = entities[k][0] if k < n else beyond
+            continue
+        if s < taken:
             continue
         tok = m.group()
-        out.append(Item(WORD if tok[0].isalnum() else PUNCT, s, e, tok, tok.lower()))
-    return _with_articles(_merge_entity_tails(out))
+        append(Item(WORD if tok[0].isalnum() else PUNCT, s, e, tok,
+                    low_text[s:e] if same else tok.lower()))
+    return out
 
 
 #: The Arabic article as transliterations write it before a hyphen ("al-Nashabiye").
 ARTICLES = frozenset({"al", "el", "an", "ash", "as", "ad", "ar", "az", "at", "adh", "ath"})
-
-
-def _with_articles(items: list[Item]) -> list[Item]:
-    """A place or actor takes in the article written before it ("al-" of "al-Nashabiye")."""
-    out: list[Item] = []
-    for it in items:
-        if (it.kind in (PLACE, ACTOR) and len(out) >= 2 and out[-1].kind == PUNCT
-                and out[-1].text in HYPHENS and out[-1].end == it.start
-                and out[-2].kind == WORD and out[-2].low in ARTICLES
-                and out[-2].end == out[-1].start):
-            start = out[-2].start
-            del out[-2:]
-            it = Item(it.kind, start, it.end, it.text, it.low, it.ref, it.side, it.generic)
-        out.append(it)
-    return out
-
-
-def _merge_entity_tails(items: list[Item]) -> list[Item]:
-    """An entity widened to its last token may cover the next token's start: drop repeats."""
-    out: list[Item] = []
-    for it in items:
-        if out and it.start < out[-1].end and out[-1].kind in (PLACE, ACTOR):
-            continue
-        out.append(it)
-    return out
 
 
 def _stream(items: Sequence[Item]) -> tuple[list[str], list[int]]:
@@ -286,10 +324,8 @@ def _corrected(words: list[str], lexicon: Lexicon) -> list[str]:
     return out
 
 
-def _phrases(items: Sequence[Item], lexicon: Lexicon
-             ) -> list[tuple[Phrase, int, int]]:
-    words, where = _stream(items)
-    words = _corrected(words, lexicon)
+def _phrases_of(words: list[str], where: list[int], lexicon: Lexicon
+                ) -> list[tuple[Phrase, int, int]]:
     out = []
     for at, w in enumerate(words):
         if w in lexicon.by_first:
@@ -298,12 +334,13 @@ def _phrases(items: Sequence[Item], lexicon: Lexicon
     return out
 
 
-def _generic_actors(items: list[Item], lexicon: Lexicon, sides: Sides) -> list[Item]:
-    """Actors named by side words and force nouns: "regime troops", "the army", "Syrian and
-    allied forces" (a side word, up to two joining words, a force noun)."""
-    found = [(p, first, last) for p, first, last in _phrases(items, lexicon)
-             if p.category in ("force", "side")]
-    if not found:
+def _generic_actors(items: list[Item], found: Sequence[tuple[Phrase, int, int]],
+                    sides: Sides) -> list[Item]:
+    """Actors named by side words and force nouns (``found``: their phrases over ``items``):
+    "regime troops", "the army", "Syrian and allied forces" (a side word, up to two joining
+    words, a force noun), "Iraqi forces" (a word of one faction's names, a force noun)."""
+    nations = sides.nation_of
+    if not found and not any(it.low in nations for it in items if it.kind == WORD):
         return items
     forces: dict[int, tuple[Phrase, int]] = {}
     side_words: dict[int, tuple[Phrase, int]] = {}
@@ -416,9 +453,21 @@ def _join_actors(items: list[Item], sides: Sides) -> list[Item]:
     return out
 
 
-def _marks(items: Sequence[Item], lexicon: Lexicon) -> list[Mark]:
-    return [Mark(p.category, p.value, first, last) for p, first, last in _phrases(items, lexicon)
-            if p.category not in ("force", "side")]
+def _marks(items: Sequence[Item], spans: Sequence[tuple[Phrase, int, int]]) -> list[Mark]:
+    """The phrases found before actors were joined (``spans``: character offsets), as marks
+    over the final items; a phrase taken into an actor ("the" of "the rebels of X") goes."""
+    if not spans:
+        return []
+    at_start = {it.start: k for k, it in enumerate(items) if it.kind != ACTOR}
+    at_end = {it.end: k for k, it in enumerate(items) if it.kind != ACTOR}
+    out = []
+    for phrase, start, end in spans:
+        first = at_start.get(start)
+        last = at_end.get(end)
+        if first is not None and last is not None and all(
+                items[k].kind != ACTOR for k in range(first, last + 1)):
+            out.append(Mark(phrase.category, phrase.value, first, last + 1))
+    return out
 
 
 def _clauses(items: Sequence[Item], lexicon: Lexicon, time_starts: set[int]) -> list[int]:

@@ -70,6 +70,7 @@ class TruceRule(EventRule):
 
     name: ClassVar[str] = "truce"
     kinds: ClassVar[tuple[ClaimKind, ...]] = (ClaimKind.CEASEFIRE, ClaimKind.CORRIDOR)
+    cues: ClassVar[tuple[str, ...]] = ("cease", "truce", "pause", "cessation", "corridor")
 
     def extract(self, doc: Document, i: int) -> list[Claim]:
         """The ceasefire and corridor claims of sentence ``i``."""

@@ -31,6 +31,7 @@ class WithdrawalRule(EventRule):
 
     name: ClassVar[str] = "withdrawal"
     kinds: ClassVar[tuple[ClaimKind, ...]] = (ClaimKind.WITHDRAWAL,)
+    cues: ClassVar[tuple[str, ...]] = ("withdr", "pull", "retreat")
 
     def extract(self, doc: Document, i: int, claimed: Collection[str] = ()) -> list[Claim]:
         """The withdrawals of sentence ``i`` from places not in ``claimed``."""
