@@ -136,6 +136,13 @@ def test_hedges_lower_confidence_and_say_so(dataset: Dataset, index: MentionInde
     ("A view of Harasta on March 30, a week after regime forces retook the town.",
      dt.date(2018, 3, 23), "relative"),
     ("Syrian forces took Douma, a week earlier than planned.", DAY, "report"),
+    # a bracket in the clause, or in the place's own name, does not cut its date off
+    ("Syrian forces took Douma (north-east of Damascus) on 20 February 2018.",
+     dt.date(2018, 2, 20), "explicit"),
+    ("Syrian forces took Armored Vehicles Base (Harasta) on 20 February 2018.",
+     dt.date(2018, 2, 20), "explicit"),
+    ("Syrian forces took Douma (the enclave's largest town; 140,000 people) on 20 February.",
+     dt.date(2018, 2, 20), "explicit"),
 ])
 def test_dates(text: str, day: dt.date, origin: str, dataset: Dataset,
                index: MentionIndex) -> None:

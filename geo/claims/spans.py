@@ -24,6 +24,7 @@ PLACE, ACTOR, WORD, PUNCT = "place", "actor", "word", "punct"
 HYPHENS = frozenset("-\u2010\u2011")
 #: Punctuation that ends a clause.
 CLAUSE_PUNCT = frozenset(";:()[]")
+_OPEN, _CLOSE = frozenset("(["), frozenset(")]")
 #: Words that may join an actor to the actor that names it ("the rebels of Jaysh al-Islam").
 _ACTOR_JOIN = frozenset({"of", "the", "group", "faction", "movement", "organisation",
                          "organization", "coalition", "alliance", ",", "\u2013", "\u2014", "(",
@@ -472,13 +473,26 @@ def _marks(items: Sequence[Item], spans: Sequence[tuple[Phrase, int, int]]) -> l
 
 def _clauses(items: Sequence[Item], lexicon: Lexicon, time_starts: set[int]) -> list[int]:
     """Each item's clause number; a break word before a time ("since Sunday", "after
-    midnight") opens no clause."""
+    midnight") opens no clause, and the words after a closing bracket are back in the clause
+    the bracket opened in ("captured Douma (Harasta) on 20 February")."""
     out = []
-    clause = 0
+    clause = count = 0
+    outer: list[int] = []  # the clause each open bracket interrupted
     for i, it in enumerate(items):
-        if (it.kind == PUNCT and it.text in CLAUSE_PUNCT) or (
+        if it.kind == PUNCT and it.text in _OPEN:
+            outer.append(clause)
+            count += 1
+            clause = count
+        elif it.kind == PUNCT and it.text in _CLOSE and outer:
+            out.append(clause)
+            clause = outer.pop()
+            continue
+        elif (it.kind == PUNCT and it.text in CLAUSE_PUNCT) or (
                 it.kind == WORD and lexicon.is_("break", it.low) and i + 1 not in time_starts):
-            clause += 1
+            count += 1
+            clause = count
+        elif it.kind == PLACE and it.text.count("(") > it.text.count(")"):
+            outer.append(clause)  # a name that opens a bracket its mention does not close
         out.append(clause)
     return out
 
