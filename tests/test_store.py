@@ -81,6 +81,21 @@ def test_a_dataset_without_optional_files_round_trips_without_them(tmp_path: Pat
     assert dataset_files(tmp_path / "out") == dataset_files(data)
 
 
+def test_a_dataset_lexicon_round_trips_and_is_read_from_the_store(tmp_path: Path,
+                                                                  store_url: str) -> None:
+    data = make_dataset(tmp_path / "mini")
+    (data / "lexicon.csv").write_text("category,phrase,value,note\n"
+                                      "event,(mop|mops|mopped) up,captured,local wording\n",
+                                      encoding="utf-8")
+    store = imported(data, store_url)
+    dataset, problems = store.validate()
+    assert problems == [] and dataset is not None
+    assert [(e.category, e.phrase) for e in dataset.lexicon] == [
+        ("event", "(mop|mops|mopped) up")]
+    export_dir(store, tmp_path / "out")
+    assert dataset_files(tmp_path / "out") == dataset_files(data)
+
+
 def test_the_tables_hold_points_and_the_study_area_for_gis(store_url: str,
                                                            pg_cluster: PgCluster) -> None:
     imported(ROOT / "data", store_url)
