@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import multiprocessing
 import os
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from geo.accept import accept_claim, add_alias, add_locality
-from geo.claims import CeasefireDetail, Claim, ClaimKind, ControlDetail
+from geo.claims import CeasefireDetail, Claim, ClaimKind, ControlDetail, Notes
 from geo.dataset import load_dataset, validate_dir
 from geo.errors import ClaimError, UnknownIdError, WriteError
 from geo.reports import Report, parse_report
@@ -48,6 +49,26 @@ def test_accepted_control_claim_is_a_dated_row_citing_the_report(data_dir: Path)
     dates = [line.split(",")[0] for line in
              (data_dir / "control.csv").read_text().splitlines()[1:]]
     assert dates == sorted(dates)  # the file stays in date order
+
+
+def test_a_claim_whose_detail_is_a_plain_mapping_writes_the_same_rows(tmp_path: Path) -> None:
+    """The ingest document's ``detail`` (a dict, notes mixed in) builds the same claim."""
+    written = []
+    for n, detail in enumerate([{"holder": "gov", "verb": "entered", "date_note": "early May"},
+                                ControlDetail("gov", "entered")]):
+        root = make_dataset(tmp_path / f"d{n}", end="2020-03-31")
+        claim = Claim("control", ("eastburg",), ("gov",), dt.date(2020, 1, 6), "weekday", 0.8,
+                      EVIDENCE, 0, detail)
+        if n:
+            claim = dataclasses.replace(claim, notes=Notes(date_note="early May"))
+        accept_claim(root, claim, report(), dataset=load_dataset(root))
+        written.append((root / "control.csv").read_text(encoding="utf-8"))
+    assert written[0] == written[1] and f"{EVIDENCE} [early May]" in written[0]
+    with pytest.raises(ClaimError, match="no detail 'colour'"):
+        Claim("control", ("eastburg",), ("gov",), dt.date(2020, 1, 6), "weekday", 0.8,
+              EVIDENCE, 0, {"holder": "gov", "colour": "red"})
+    with pytest.raises(ClaimError, match="unknown claim type 'rumour'"):
+        Claim("rumour", ("eastburg",), (), dt.date(2020, 1, 6), "weekday", 0.8, EVIDENCE, 0, {})
 
 
 def test_other_claims_become_events(data_dir: Path) -> None:

@@ -85,13 +85,18 @@ def test_an_accepted_control_claim_reads_back_and_validates(source: str, report_
 def test_an_accepted_event_reads_back_and_validates(source: str, evidence: str, who: str,
                                                    hours: str) -> None:
     report = a_report(source, "r1")
-    claim = Claim("evacuation", ("northam",), ("reb",), dt.date(2020, 1, 7), "report", 0.6,
-                  evidence, 0, {"who": who, "hours": hours, "to": ["westville"]})
+    claims = [Claim("evacuation", ("northam",), ("reb",), dt.date(2020, 1, 7), "report", 0.6,
+                    evidence, 0, {"who": who, "to": ["westville"]}),
+              Claim("ceasefire", ("northam",), ("reb",), dt.date(2020, 1, 8), "report", 0.6,
+                    evidence, 0, {"hours": hours, "note": who})]
     with dataset_dir() as root:
-        accept_claim(root, claim, report, dataset=load_dataset(root))
-        [event] = reloaded(root).events
-    assert event.source == citation(report, evidence)
-    assert "\n" not in event.detail and csvio.cell_text(evidence) in event.detail
+        for claim in claims:
+            accept_claim(root, claim, report, dataset=load_dataset(root))
+        events = reloaded(root).events
+    assert [e.type for e in events] == ["evacuation", "ceasefire"]
+    for event in events:
+        assert event.source == citation(report, evidence)
+        assert "\n" not in event.detail and csvio.cell_text(evidence) in event.detail
 
 
 @given(name=texts, alias=texts, source=texts, note=texts)

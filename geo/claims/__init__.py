@@ -1,7 +1,10 @@
-"""Claims reports make: control, ceasefire and corridor, evacuation, agreement and
-negotiation, withdrawal. One rule family per module, run by ``extract_claims``; each family
-says what an accepted claim writes (``rule_for(kind).rows``). The control family is a grammar
-over marked spans whose words live in the lexicon (``lexicon.csv``, plus a dataset's own)."""
+"""The claims reports make, one rule family per module.
+
+Families: control, ceasefire and corridor, evacuation, agreement and negotiation,
+withdrawal, run by ``extract_claims``; each says what an accepted claim writes
+(``rule_for(kind).rows``). The control family is a grammar over marked spans whose words live
+in the lexicon (``lexicon.csv``, plus a dataset's own).
+"""
 
 from geo.claims.core import (
     CLAIM_TYPES,

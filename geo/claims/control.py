@@ -69,8 +69,9 @@ from geo.claims.grammar import (
     subjects_before,
 )
 from geo.claims.lexicon import CONTROL_TRIGGERS
-from geo.claims.rule import ClaimRule, Row, build_claim, confidence_level, one_line
+from geo.claims.rule import ClaimRule, Row, build_claim, confidence_level
 from geo.claims.spans import ACTOR, HYPHENS, PLACE, PUNCT, WORD, Mark, MarkedSentence
+from geo.csvio import cell_text
 from geo.errors import ClaimError
 from geo.model import Dataset
 
@@ -165,7 +166,7 @@ class ControlRule(ClaimRule):
             raise ClaimError(f"{', '.join(not_territory)} take(s) no part in the territory "
                              "(territory=0): it cannot be held")
         note = f" [{claim.notes.date_note}]" if claim.notes.date_note else ""
-        detail = one_line(claim.evidence) + note
+        detail = cell_text(claim.evidence + note)
         return [Row("control", {"date": claim.date.isoformat(), "locality": loc,
                                 "faction": holder, "kind": "claim",
                                 "confidence": confidence_level(claim.confidence),

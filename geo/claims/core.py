@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from geo.errors import ClaimError
+
 BASE_CONFIDENCE = 0.8
 CONTEXT_PENALTY = 0.15
 VAGUE_DATE_PENALTY = 0.2
@@ -34,6 +36,7 @@ class ClaimKind(StrEnum):
 CLAIM_TYPES = tuple(k.value for k in ClaimKind)
 
 
+@dataclass(frozen=True)
 class Detail(Mapping[str, Any]):
     """Base of the typed details: attributes by name, and a read-only mapping of the fields
     that say something (None, False and empty values are left out, except the ``ALWAYS``
@@ -86,7 +89,7 @@ class ControlDetail(Detail):
     ALWAYS: ClassVar[tuple[str, ...]] = ("partial",)
 
     holder: str
-    verb: str
+    verb: str = ""
     state: bool = False
     partial: bool = False
     share: float | None = None
@@ -196,6 +199,21 @@ class Claim:
     notes: Notes = field(default_factory=Notes)
     why: Explanation = field(default_factory=lambda: Explanation("", ""), compare=False)
 
+    def __post_init__(self) -> None:
+        """Take the kind as text and the detail as a plain mapping too (the ``ingest``
+        document's ``detail``): its keys are shared out between the kind's detail and the
+        notes, so a claim built either way writes the same rows."""
+        try:
+            kind = ClaimKind(self.type)
+        except ValueError:
+            raise ClaimError(f"unknown claim type {self.type!r}") from None
+        object.__setattr__(self, "type", kind)
+        if not isinstance(self.info, Detail):
+            info, notes = detail_from_mapping(kind, self.info)
+            object.__setattr__(self, "info", info)
+            object.__setattr__(self, "notes", dataclasses.replace(self.notes, **{
+                k: v for k, v in notes.items() if v not in ("", False)}))
+
     @functools.cached_property
     def detail(self) -> Mapping[str, Any]:
         """The kind's detail and the notes, as one read-only mapping."""
@@ -204,3 +222,41 @@ class Claim:
     def detail_json(self) -> dict[str, Any]:
         """``detail`` JSON-ready (the ``ingest`` document's ``detail``)."""
         return {**self.info.as_json(), **self.notes.as_json()}
+
+
+DETAIL_TYPES: Mapping[ClaimKind, type[Detail]] = types.MappingProxyType({
+    ClaimKind.CONTROL: ControlDetail, ClaimKind.CORRIDOR: CorridorDetail,
+    ClaimKind.CEASEFIRE: CeasefireDetail, ClaimKind.EVACUATION: EvacuationDetail,
+    ClaimKind.AGREEMENT: AgreementDetail, ClaimKind.NEGOTIATION: NegotiationDetail,
+    ClaimKind.WITHDRAWAL: WithdrawalDetail})
+
+
+def detail_from_mapping(kind: ClaimKind, values: Mapping[str, Any]
+                        ) -> tuple[Detail, dict[str, Any]]:
+    """A plain ``detail`` mapping as the kind's typed detail and the notes' values.
+
+    Lists become tuples; ``from`` is the ``from_`` field.
+
+    Raises
+    ------
+    ClaimError
+        When a key belongs to neither, or a field the kind needs is missing.
+    """
+    cls = DETAIL_TYPES[kind]
+    own = {f.name for f in dataclasses.fields(cls)}
+    noted = {f.name for f in dataclasses.fields(Notes)}
+    fields: dict[str, Any] = {}
+    notes: dict[str, Any] = {}
+    for key, value in values.items():
+        name = _attr(key)
+        value = tuple(value) if isinstance(value, list) else value
+        if name in own:
+            fields[name] = value
+        elif name in noted:
+            notes[name] = value
+        else:
+            raise ClaimError(f"a {kind} claim has no detail {key!r}")
+    try:
+        return cls(**fields), notes
+    except TypeError as exc:
+        raise ClaimError(f"a {kind} claim's detail is incomplete: {exc}") from None

@@ -1,10 +1,12 @@
-"""What every rule family is: it extracts claims from a sentence and says what accepting one
-writes into the dataset; the shared claim builder (date, confidence, notes, explanation)."""
+"""What every rule family is, and the claim builder the families share.
+
+A family extracts claims from a sentence and says what accepting one writes into the
+dataset; ``build_claim`` gives every claim its date, confidence, notes and explanation.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from geo.claims.core import (
     Notes,
 )
 from geo.claims.document import Document
+from geo.csvio import cell_text
 from geo.model import Dataset
 
 HIGH, MEDIUM = 0.75, 0.5
@@ -32,11 +35,6 @@ def confidence_level(confidence: float) -> str:
     if confidence >= HIGH:
         return "high"
     return "medium" if confidence >= MEDIUM else "low"
-
-
-def one_line(text: str) -> str:
-    """``text`` with every run of white space (line and paragraph separators too) one space."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 @dataclass(frozen=True)
@@ -135,12 +133,11 @@ class EventRule(ClaimRule):
                 facts.append(f"{key}={shown}")
         if claim.notes.date_note:
             facts.append(claim.notes.date_note)
-        sentence = one_line(claim.evidence)
         return [Row("events", {
             "date": claim.date.isoformat(), "end": "", "type": str(claim.type),
             "localities": ";".join(claim.localities), "factions": ";".join(claim.factions),
             "confidence": confidence_level(claim.confidence),
-            "detail": sentence + (f" [{', '.join(facts)}]" if facts else ""),
+            "detail": cell_text(claim.evidence + (f" [{', '.join(facts)}]" if facts else "")),
             "source": source}, ("date", "type", "localities", "source"))]
 
     def facts(self, claim: Claim, place: Callable[[str], str],
