@@ -90,6 +90,21 @@ def test_a_large_report_is_read_in_the_background_and_paged(dirs: tuple[Path, Pa
                                                                       TEXT_PAGE_CHARS))
 
 
+def test_a_large_pasted_report_is_shown_once_read(dirs: tuple[Path, Path]) -> None:
+    _data, seeds = dirs
+    (seeds / "small.txt").write_text(big_report(3), encoding="utf-8")
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    at.text_input(key="paste_title").input("Long paste")
+    at.text_area(key="paste_text").input(big_report(4000))
+    at.button(key="FormSubmitter:paste_form-Save pasted report").click().run()
+    assert not at.exception and (seeds / "long-paste.txt").is_file()
+    deadline = time.monotonic() + 120
+    while "being read" in texts(at) and time.monotonic() < deadline:
+        time.sleep(1)
+        at.run()
+    assert at.selectbox(key="report").value == "long-paste"
+
+
 def test_a_second_server_start_reads_nothing_again(dirs: tuple[Path, Path],
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     _data, seeds = dirs

@@ -35,6 +35,7 @@ from views.uploads import MAX_UPLOAD_MB, accept_upload, safe_filename
 DECISIONS = "report_decisions"  # session key: claim key -> {"status", "message", "rows"}
 NAME_RESULTS = "report_name_results"  # session key: report id -> [(ok, message)]
 UPLOAD_RESULT = "report_upload_result"  # session key: (ok, message) of the last upload/paste
+WANTED = "report_wanted"  # session key: id of a saved report to show once it is read
 ANALYST = "analyst_name"  # session key: the name the analyst typed
 PLACE_COLOR, FACTION_COLOR = "blue", "orange"
 MAX_NAME_CHARS = 120
@@ -290,7 +291,7 @@ def _save(seeds_dir: str, kind: str) -> None:
     else:
         ss[UPLOAD_RESULT] = (True, f"Saved as {path.name}: report {report.id} of "
                                    f"{report.date.isoformat()} (date from {report.date_origin}).")
-        ss["report"] = report.id
+        ss["report"] = ss[WANTED] = report.id  # shown once read (large ones: in background)
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -507,8 +508,11 @@ def render_page(dataset: Dataset, atlas_key: str, *, store: Store, seeds_dir: Pa
         return
     st.dataframe(report_rows(items), hide_index=True, width="stretch")
     by_id = {it.id: it for it in items}
-    if st.session_state.get("report") not in by_id:
-        st.session_state["report"] = items[0].id
+    ss = st.session_state
+    if ss.get(WANTED) in by_id:  # a report just saved, now read
+        ss["report"] = ss.pop(WANTED)
+    if ss.get("report") not in by_id:
+        ss["report"] = items[0].id
     chosen = st.selectbox("Report", list(by_id), key="report",
                           format_func=lambda i: f"{i} · {by_id[i].date.isoformat()}")
     item = loaders.ingested_report(reports, by_id[chosen])
