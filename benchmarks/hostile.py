@@ -200,7 +200,7 @@ def run(res: Any, *, quick: bool) -> None:
     input (the longest at 2n) and its ratio, and the highest ratio found; both must stay
     under 2.5 (linear code gives 2, quadratic 4).
     """
-    n = 30_000 if quick else 100_000
+    n = 15_000 if quick else 100_000
     dataset, index, gazetteer = default_setup()
     with tempfile.TemporaryDirectory() as tmp:
         entries = {e.name: e for e in entry_points(dataset, index, gazetteer, Path(tmp))}
