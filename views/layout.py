@@ -12,6 +12,8 @@ MAP_HEIGHT_PX = 620
 NARROW_MAP_PX = 640
 #: Relative widths of the map and of the town panel beside it.
 MAP_COLUMNS = (7, 3)
+#: Streamlit key of the hidden container of the page's scripts.
+SCRIPTS_KEY = "pagescripts"
 #: Streamlit key of the town panel's container: as tall as the map, scrolling on its own.
 PANEL_KEY = "townpanel"
 
@@ -23,9 +25,34 @@ PAGE_CSS = f"""<style>
   padding-left: 1.5rem; padding-right: 1.5rem; }}
 iframe[title="streamlit_folium.st_folium"] {{ height: {MAP_VH}vh !important;
   min-height: 360px; }}
+[data-testid="stLayoutWrapper"]:has(> .st-key-{SCRIPTS_KEY}) {{ display: none; }}
 .st-key-{PANEL_KEY} {{ max-height: max({MAP_VH}vh, 360px); overflow-y: auto;
   overflow-x: hidden; }}
 </style>"""
+
+
+#: Shift+←/→ on the focused date slider jump to a change date, as they do anywhere else on
+#: the page (Streamlit's shortcuts leave keys pressed in an input to the input, and the slider
+#: would move one day). A fixed script: nothing from the data goes in it.
+SLIDER_KEYS_JS = """<script>
+(function () {
+  var page = window.parent && window.parent.document ? window.parent : window;
+  if (page.__sliderKeys) { return; }
+  page.__sliderKeys = true;
+  page.document.addEventListener("keydown", function (e) {
+    if (!e.shiftKey || e.ctrlKey || e.altKey || e.metaKey) { return; }
+    var key = e.key === "ArrowLeft" ? "prev" : e.key === "ArrowRight" ? "next" : null;
+    var t = e.target;
+    if (!key || !t || !t.closest || !t.closest(".st-key-datebar [data-testid=stSlider]")) {
+      return;
+    }
+    var button = page.document.querySelector(".st-key-" + key + " button");
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    if (button && !button.disabled) { button.click(); }
+  }, true);
+})();
+</script>"""
 
 
 def page_config() -> None:
@@ -35,5 +62,8 @@ def page_config() -> None:
 
 
 def page_style() -> None:
-    """Apply ``PAGE_CSS`` (a style element only: it takes no room on the page)."""
+    """Apply ``PAGE_CSS`` (a style element only: it takes no room on the page) and
+    ``SLIDER_KEYS_JS``."""
     st.html(PAGE_CSS)
+    with st.container(key=SCRIPTS_KEY):  # hidden: takes no room above the map
+        st.html(SLIDER_KEYS_JS, unsafe_allow_javascript=True)

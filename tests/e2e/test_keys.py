@@ -90,3 +90,17 @@ def test_typing_in_the_town_search_does_not_move_the_date(app: App) -> None:
     app.page.keyboard.press("Space")
     app.page.wait_for_timeout(800)
     assert app.slider_value() == "2018-03-01"
+
+
+def test_shift_arrows_on_the_focused_slider_jump_to_change_dates(app: App) -> None:
+    day = dt.date(2018, 3, 1)
+    app.open(f"?date={day.isoformat()}")
+    thumb = app.page.locator('[data-testid="stSlider"] input[type="range"]')
+    thumb.focus()
+    press_and_expect(app, "ArrowRight", day + dt.timedelta(days=1))  # the slider's own step
+    nxt = next(c for c in atlas().change_dates() if c > day + dt.timedelta(days=1))
+    thumb.focus()
+    press_and_expect(app, "Shift+ArrowRight", nxt)
+    prev = max(c for c in atlas().change_dates() if c < nxt)
+    thumb.focus()
+    press_and_expect(app, "Shift+ArrowLeft", prev)
