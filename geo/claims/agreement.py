@@ -54,26 +54,27 @@ class AgreementRule(EventRule):
         low = s.lower()
         if not s.places or not any(w in low for w in ("agree", "deal", "negotiation", "talks")):
             return []
-        factions = [f for f, _s, _e in s.factions]
-        day = text_date(doc, s.text)
-        hedged = hedge(s.text)
-        out = []
+        out: list[Claim] = []
         agree = _AGREE.search(s.text) if ("agree" in low or "deal" in low) else None
         places = [p for p, st, e in s.places if not is_modifier(s, e)
                   and _LOCATIVE.search(list_lead(s, st))] if agree else []
+        talks = next(([(pid, cue)] for pid, st, _e in s.places  # the first place talked about
+                      if (cue := _NEGOTIATE.search(s.text[max(0, st - 60):st]))), []
+                     ) if "negotiation" in low or "talks" in low else []
+        if not (agree and places) and not talks:
+            return out
+        factions = [f for f, _s, _e in s.factions]
+        day = text_date(doc, s.text)
+        hedged = hedge(s.text)
         if agree and places:
             terms = tuple(sorted({_SPACES.sub(" ", t.lower()) for t in _TERMS.findall(s.text)}))
             why = Explanation("agreement", "an agreement for a place", (agree.group(0),))
             out.append(build_claim(doc, i, ClaimKind.AGREEMENT, places, factions,
                                    AgreementDetail(terms), why, day=day, hedge=hedged))
-        if "negotiation" in low or "talks" in low:
-            for pid, st, _e in s.places:
-                cue = _NEGOTIATE.search(s.text[max(0, st - 60):st])
-                if cue:
-                    why = Explanation("agreement", "talks about a place", (cue.group(1),))
-                    out.append(build_claim(doc, i, ClaimKind.NEGOTIATION, [pid], factions,
-                                           NegotiationDetail(), why, day=day, hedge=hedged))
-                    break
+        for pid, cue in talks:
+            why = Explanation("agreement", "talks about a place", (cue.group(1),))
+            out.append(build_claim(doc, i, ClaimKind.NEGOTIATION, [pid], factions,
+                                   NegotiationDetail(), why, day=day, hedge=hedged))
         return out
 
 

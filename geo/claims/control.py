@@ -70,7 +70,7 @@ from geo.claims.grammar import (
 )
 from geo.claims.lexicon import CONTROL_TRIGGERS
 from geo.claims.rule import ClaimRule, Row, build_claim, confidence_level
-from geo.claims.spans import ACTOR, HYPHENS, PLACE, PUNCT, WORD, Mark, MarkedSentence
+from geo.claims.spans import ACTOR, HYPHENS, PLACE, PUNCT, WORD, Item, Mark, MarkedSentence
 from geo.csvio import cell_text
 from geo.errors import ClaimError
 from geo.model import Dataset
@@ -124,8 +124,8 @@ class ControlRule(ClaimRule):
     def extract(self, doc: Document, i: int) -> list[Claim]:
         """The control claims of sentence ``i``."""
         items, phrases = doc.scanned(i)
-        if not any(p.category in CONTROL_TRIGGERS for p, _f, _l in phrases) and not any(
-                it.low in _ENTRY for it in items):
+        if not any(p.category in CONTROL_TRIGGERS and _may_fire(p.category, items, first)
+                   for p, first, _l in phrases) and not any(it.low in _ENTRY for it in items):
             return []  # no trigger phrase in a row: no pattern can fire
         ms = doc.marked(i)
         found: list[_Found] = []
@@ -191,6 +191,14 @@ class ControlRule(ClaimRule):
             share = f" ({info.share:.0%})" if info.share is not None else ""
             out.append(f"partial{share}")
         return out
+
+
+def _may_fire(category: str, items: Sequence[Item], first: int) -> bool:
+    """False when the pattern of ``category`` cannot use the phrase starting at item
+    ``first`` whatever else the sentence holds: a compound ("rebel-held") needs its hyphen."""
+    if category == "compound":
+        return first >= 2 and items[first - 1].text in HYPHENS
+    return True
 
 
 def _claim(doc: Document, ms: MarkedSentence, f: _Found, ids: list[str]) -> Claim:

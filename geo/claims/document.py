@@ -117,6 +117,8 @@ class Document:
     places: list[tuple[tuple[str, int, int], ...]]
     factions: list[tuple[tuple[str, int, int], ...]]
     paragraphs: list[int]
+    #: per sentence, whether it names a place of the dataset (not only gazetteer names)
+    known: list[bool] = field(default_factory=list)
     _marked: dict[int, MarkedSentence] = field(default_factory=dict)
     _scanned: dict[int, Scanned] = field(default_factory=dict)
     _dates: dict[str, tuple[dt.date, str, str]] = field(default_factory=dict)
@@ -145,7 +147,8 @@ class Document:
                    sides if sides is not None else sides_of(dataset, lexicon),
                    [tuple(sorted(p, key=lambda x: x[1])) for p in places],
                    [tuple(sorted(f, key=lambda x: x[1])) for f in factions],
-                   _paragraph_ids(report))
+                   _paragraph_ids(report),
+                   [any(dataset.has_locality(ref) for ref, _s, _e in p) for p in places])
 
     def scanned(self, i: int) -> Scanned:
         """Sentence ``i``'s items and lexicon phrases (``scan_sentence``; scanned once)."""

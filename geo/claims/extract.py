@@ -79,7 +79,7 @@ def extract_claims(report: Report, mentions: Sequence[MentionLike],
     low = report.text.lower()
     if len(low) == len(report.text):  # one pass for the words every rule keys on
         control = control_hits(low, [(s.start, s.end) for s in sentences], lexicon,
-                               [bool(p) for p in doc.places])
+                               doc.known)
         cued = family_hits(low, [s.start for s in sentences], _FAMILY_CUES,
                            {r.name: r.cues for r in FAMILIES})
     else:  # lower case moved offsets ("İ"): let every rule look at every sentence
@@ -114,13 +114,14 @@ def _in_period(claims: Sequence[Claim], dataset: Dataset) -> list[Claim]:
 
 
 def _refers_to_places(doc: Document, i: int) -> bool:
-    """True when sentence ``i`` names a place, or refers to one named just before ("the
-    town", "it"): else it can make no control claim."""
-    if doc.places[i]:
+    """True when sentence ``i`` names a place of the dataset, or refers to one named just
+    before ("the town", "it"): else it can make no control claim (a name only the gazetteer
+    knows is a place to add, not one a claim can hold)."""
+    if doc.known[i]:
         return True
     tokens = set(TOKEN.findall(doc.report.sentences[i].text.lower()))
     return not tokens.isdisjoint(_REFERRING) and any(
-        doc.places[j] for j in range(max(0, i - 2), i)
+        doc.known[j] for j in range(max(0, i - 2), i)
         if doc.paragraphs[j] == doc.paragraphs[i])
 
 
@@ -130,9 +131,6 @@ _REFERRING = frozenset({"it", "its", "they", "them", "their", "these", "those", 
                         "districts", "suburb", "suburbs", "neighbourhood", "neighbourhoods",
                         "neighborhood", "neighborhoods", "camp", "camps", "area", "place",
                         "locality", "localities", "settlement", "settlements", "municipality"})
-
-
-
 
 
 def fold_generic(claims: Sequence[Claim], sides: Sides) -> list[Claim]:
