@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from geo.claims.lexicon import word_automaton
 from geo.model import Faction
 from geo.normalize import MappedText, keys_of_skeletons, skeleton_text, skeletons
 
@@ -81,6 +83,8 @@ class FactionIndex:
     fuzzy: Mapping[str, str] = field(default_factory=dict)
     #: the words of the names, lower case, article dropped (a fuzzy window holds one)
     name_words: frozenset[str] = frozenset()
+    #: an Aho-Corasick automaton of those words: texts without them skip the fuzzy search
+    word_automaton: Any = None
 
     @classmethod
     def build(cls, factions: Iterable[Faction]) -> FactionIndex:
@@ -109,7 +113,8 @@ class FactionIndex:
                  if " " in key and len(key.replace(" ", "")) >= FUZZY_MIN_KEY}
         words = frozenset(_bare(w) for f in factions for name in (f.name, *f.aliases)
                           for w in name.split() if len(_bare(w)) >= 3)
-        return cls(folded, acronyms, folded_pattern, acronym_pattern, fuzzy, words)
+        return cls(folded, acronyms, folded_pattern, acronym_pattern, fuzzy, words,
+                   word_automaton(words) if words and fuzzy else None)
 
     def find(self, text: str, loose: MappedText | None = None) -> list[FactionMention]:
         """``find_factions(text, self)``; ``loose`` may pass ``skeleton_text(text)`` if known."""
@@ -136,11 +141,22 @@ class FactionIndex:
         al-Rahmen")."""
         taken = sorted((m.start, m.end) for m in found)
         starts = [s for s, _e in taken]
+
+        def clear(start: int, end: int) -> bool:  # overlaps no mention found
+            k = bisect.bisect_right(starts, start) - 1
+            return (k < 0 or taken[k][1] <= start) and (
+                k + 1 >= len(taken) or taken[k + 1][0] >= end)
+
+        if self.word_automaton is None:
+            return []
+        hits = _capitalised_hits(text, self.word_automaton, clear)
+        if not hits:  # no capitalised word of a name outside the mentions: no window
+            return []
         runs: list[list[tuple[int, int]]] = []  # the words of each run clear of mentions
         for run in _NAME_RUN.finditer(text):
-            k = bisect.bisect_right(starts, run.start()) - 1
-            if (k < 0 or taken[k][1] <= run.start()) and (
-                    k + 1 >= len(taken) or taken[k + 1][0] >= run.end()):
+            if run.start() > hits[-1]:
+                break
+            if clear(*run.span()):
                 runs.append([w.span() for w in _RUN_WORD.finditer(text, run.start(),
                                                                   run.end())])
         names = self.name_words
@@ -169,6 +185,25 @@ class FactionIndex:
                     out.append(FactionMention(faction, text[start:end], start, end))
                     reach = end
         return out
+
+
+def _capitalised_hits(text: str, automaton: Any, clear: Callable[[int, int], bool]
+                      ) -> list[int]:
+    """Where the automaton's words stand in ``text`` as whole capitalised words that
+    ``clear`` accepts (every word of a name run that may be a name's is one of them); when
+    lower case moves offsets ("İ"), the end of the text, so that every run is looked at."""
+    low = text.lower()
+    n = len(text)
+    if len(low) != n:
+        return [n]
+    hits = []
+    for end, word in automaton.iter(low):
+        start = end - len(word) + 1
+        if (start and text[start - 1].isalnum()) or (end + 1 < n and text[end + 1].isalnum()):
+            continue  # inside a word
+        if text[start].isupper() and clear(start, end + 1):
+            hits.append(start)
+    return hits
 
 
 def _bare(word: str) -> str:
