@@ -65,6 +65,8 @@ class IngestedReport:
     claims: tuple[Claim, ...]
     index: MentionIndex = field(repr=False, compare=False)
     found: tuple[Mention, ...] = field(default=(), repr=False, compare=False)
+    #: the localities whose control rows the claims were read against (sorted ids)
+    timeline: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     @functools.cached_property
     def candidates(self) -> tuple[Any, ...]:
@@ -128,9 +130,11 @@ def ingest_reports(reports: Sequence[Report], *, dataset: Dataset, index: Mentio
         # A place name inside a faction's name ("Ahrar al-Sham", "Jaysh al-Islam") is not a
         # place, nor one that names a region or a facility ("Idlib province", "Adra School").
         mentions = tuple(places_only(report.text, _outside(found, factions), lexicon, kinds))
+        timeline: set[str] = set()
         claims = tuple(extract_claims(report, mentions, factions, dataset=dataset,
-                                      lexicon=lexicon, sides=sides))
-        out.append(IngestedReport(report, mentions, factions, claims, index, tuple(found)))
+                                      lexicon=lexicon, sides=sides, timeline=timeline))
+        out.append(IngestedReport(report, mentions, factions, claims, index, tuple(found),
+                                  tuple(sorted(timeline))))
     return out
 
 

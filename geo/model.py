@@ -202,12 +202,22 @@ class Dataset:
     study_area: BaseGeometry
     study_area_note: str = ""
     lexicon: tuple[LexiconEntry, ...] = ()
-    _locality_index: dict[str, Locality] = field(default_factory=dict, compare=False, repr=False)
-    _faction_index: dict[str, Faction] = field(default_factory=dict, compare=False, repr=False)
+    # Lookups built from the fields above; not init fields, so ``dataclasses.replace`` builds
+    # them anew instead of sharing (and updating) the original's.
+    _locality_index: dict[str, Locality] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
+    _faction_index: dict[str, Faction] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
+    _control_index: dict[str, tuple[ControlChange, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._locality_index.update({loc.id: loc for loc in self.localities})
         self._faction_index.update({f.id: f for f in self.factions})
+        by_place: dict[str, list[ControlChange]] = {}
+        for change in self.control:
+            by_place.setdefault(change.locality, []).append(change)
+        self._control_index.update({k: tuple(v) for k, v in by_place.items()})
 
     def locality(self, locality_id: str) -> Locality:
         """The locality with this id (KeyError if unknown)."""
@@ -224,3 +234,7 @@ class Dataset:
     def has_faction(self, faction_id: str) -> bool:
         """True if the dataset has a faction with this id."""
         return faction_id in self._faction_index
+
+    def control_of(self, locality_id: str) -> tuple[ControlChange, ...]:
+        """The control changes of one locality, in the order of ``control`` (empty if none)."""
+        return self._control_index.get(locality_id, ())

@@ -9,8 +9,12 @@ asked, so the work of one request is bounded; readers ask for counts, one page o
 excerpts, or one report.
 
 The index file is named after the folder and a fingerprint of what ingestion depends on (the
-code of ``geo`` and the dataset's records other than those accepting claims adds), so a new
-alias or a new version of the code starts a new index, and an accepted claim does not.
+code and data files of ``geo`` and the dataset's records other than those accepting claims
+adds), so a new alias or a new version of the code starts a new index, and an accepted claim
+does not. A claim whose holder the text leaves out is read against the dataset's control rows
+of its place ("the fall of Douma" is a change from Douma's holder then): the index keeps a
+digest of the rows each report was read against, and a report whose rows have changed since
+(an accepted claim) is read again, alone.
 Loading a pickle runs code: the index must live in a folder only the user writes to (as the
 default cache folder, in the user's home, is).
 """
@@ -38,7 +42,7 @@ from geo.mentions import MentionIndex
 from geo.model import Dataset
 from geo.reports import read_report
 
-_FORMAT = 1  # bump when the tables or the pickled layout change
+_FORMAT = 2  # bump when the tables or the pickled layout change
 _KEEP = 8  # index files kept per cache folder (the most recently used)
 _GEO_DIR = Path(__file__).resolve().parent
 #: Parts of a dataset that ingestion does not read (accepting claims adds to the first two;
@@ -61,6 +65,10 @@ CREATE TABLE IF NOT EXISTS excerpts (
 CREATE INDEX IF NOT EXISTS excerpts_by_place
     ON excerpts (locality, date DESC, report_id, sentence);
 CREATE INDEX IF NOT EXISTS excerpts_by_name ON excerpts (name);
+CREATE TABLE IF NOT EXISTS timelines (
+    name TEXT NOT NULL, locality TEXT NOT NULL, digest TEXT NOT NULL,
+    PRIMARY KEY (name, locality));
+CREATE INDEX IF NOT EXISTS timelines_by_place ON timelines (locality);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -105,14 +113,21 @@ def fingerprint(dataset: Dataset) -> str:
     rows or events, keeps the index; a new place or spelling changes it). Line numbers are
     left out, so a dataset read from files and from a database agree."""
     h = hashlib.sha256(repr((_FORMAT, sys.version_info[:2])).encode())
-    for path in sorted(p for p in _GEO_DIR.glob("**/*.py") if p.is_file()):
+    for path in sorted(p for p in _GEO_DIR.glob("**/*") if p.is_file()
+                       and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")):
         h.update(path.relative_to(_GEO_DIR).as_posix().encode() + b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())
     for f in dataclasses.fields(dataset):
-        if f.name not in NOT_READ:
+        if f.name not in NOT_READ and not f.name.startswith("_"):
             h.update(f.name.encode() + b"\0" + repr(_without_lines(getattr(dataset, f.name)))
                      .encode())
     return h.hexdigest()
+
+
+def timeline_digest(dataset: Dataset, locality_id: str) -> str:
+    """A hex digest of one locality's control rows in ``dataset`` (line numbers left out)."""
+    return hashlib.sha256(repr(_without_lines(dataset.control_of(locality_id))).encode()
+                          ).hexdigest()[:32]
 
 
 def _without_lines(value: object) -> object:
@@ -157,11 +172,13 @@ class ReportIndex:
 
     # ------------------------------------------------------------------ writing
 
-    def status(self) -> SyncStatus:
-        """How many report files the folder has and how many wait to be indexed (no lock)."""
+    def status(self, dataset: Dataset | None = None) -> SyncStatus:
+        """How many report files the folder has and how many wait to be indexed (no lock);
+        with ``dataset``, a report read against control rows it has changed since waits too."""
         files = self._listing()
         known = self._known()
-        todo = [n for n, stamp in files.items() if known.get(n) != stamp]
+        outdated = set() if dataset is None else self._outdated(dataset)
+        todo = [n for n, stamp in files.items() if known.get(n) != stamp or n in outdated]
         return SyncStatus(len(files), len(todo), sum(files[n][1] for n in todo))
 
     def sync(self, *, dataset: Dataset, index: MentionIndex | Callable[[], MentionIndex],
@@ -202,8 +219,10 @@ class ReportIndex:
     def _sync(self, dataset: Dataset, index: MentionIndex | Callable[[], MentionIndex],
               max_bytes: int | None, default_date: dt.date | None) -> SyncStatus:
         files = self._listing()
-        known = self._known()
-        stale = [n for n, stamp in known.items() if files.get(n) != stamp]
+        outdated = self._outdated(dataset)
+        known = {n: stamp for n, stamp in self._known().items() if n not in outdated}
+        stale = [n for n, stamp in self._known().items()
+                 if files.get(n) != stamp or n in outdated]
         todo = sorted(n for n, stamp in files.items() if known.get(n) != stamp)
         with self._db() as db:
             for name in stale:
@@ -254,6 +273,8 @@ class ReportIndex:
             db.executemany("INSERT INTO sentences VALUES (?, ?, ?)",
                            ((name, i, report.sentences[i].text) for i in sorted(used)))
             db.executemany("INSERT INTO excerpts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO timelines VALUES (?, ?, ?)",
+                           ((name, loc, timeline_digest(dataset, loc)) for loc in item.timeline))
             _bump(db)
 
     # ------------------------------------------------------------------ reading
@@ -327,6 +348,19 @@ class ReportIndex:
                         out[entry.name] = (st.st_mtime_ns, st.st_size)
         return out
 
+    def _outdated(self, dataset: Dataset) -> set[str]:
+        """The reports read against control rows of a place that ``dataset`` has changed."""
+        with self._db() as db:
+            held = db.execute("SELECT name, locality, digest FROM timelines").fetchall()
+        now: dict[str, str] = {}
+        out: set[str] = set()
+        for name, locality, digest in held:
+            if locality not in now:
+                now[locality] = timeline_digest(dataset, locality)
+            if now[locality] != digest:
+                out.add(name)
+        return out
+
     def _known(self) -> dict[str, tuple[int, int]]:
         with self._db() as db:
             return {n: (m, s) for n, m, s in db.execute(
@@ -345,7 +379,7 @@ class ReportIndex:
 
 
 def _forget(db: sqlite3.Connection, name: str) -> None:
-    for table in ("reports", "sentences", "excerpts"):
+    for table in ("reports", "sentences", "excerpts", "timelines"):
         db.execute(f"DELETE FROM {table} WHERE name = ?", (name,))
 
 

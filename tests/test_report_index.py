@@ -150,3 +150,41 @@ def test_old_index_files_are_pruned(folder: Path, tmp_path: Path) -> None:
     ReportIndex(folder, paths[0])
     assert len(list(cache.glob("reports-*.sqlite"))) == 8
     assert paths[0].exists() and paths[-1].exists()
+
+
+def test_a_report_whose_inferred_holder_an_accept_changes_is_read_again(
+        tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.lock"))
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    # The text names no taker: it is inferred from Adra's control rows.
+    (seeds / "adra.txt").write_text("date 2018-03-05\nAdra was captured on Monday.\n")
+    shutil.copy(CORPUS / sorted(p.name for p in CORPUS.glob("*.txt"))[0], seeds)
+    dataset = load_dataset(data)
+    reports = new_index(seeds, tmp_path)
+    assert reports.sync(dataset=dataset, index=MentionIndex.for_dataset(dataset)).indexed == 2
+    [before] = reports.ingested("adra.txt").claims  # type: ignore[union-attr]
+    assert before.factions == ("opposition",)  # Adra was the government's: the other side
+
+    from geo.reports import parse_report
+
+    def accept(text: str, place: str, faction: str) -> Dataset:
+        current = load_dataset(data)
+        report = parse_report(text, path="accepted.txt")
+        claim = Claim("control", (place,), (faction,), report.date, "report", 0.9,
+                      report.sentences[0].text, 0, {"holder": faction})
+        accept_claim(data, claim, report, dataset=current)
+        return load_dataset(data)
+
+    unrelated = accept("date 2018-03-04\nSyrian troops captured Douma.", "douma", "saa")
+    assert reports.status(unrelated).pending == 0
+    assert reports.sync(dataset=unrelated, index=lambda: pytest.fail("nothing to read")
+                        ).indexed == 0
+    related = accept("date 2018-03-03\nJaysh al-Islam took Adra.", "adra", "jaysh-al-islam")
+    assert fingerprint(related) == fingerprint(dataset)  # the same index file
+    assert reports.status(related).pending == 1
+    assert reports.sync(dataset=related, index=MentionIndex.for_dataset(related)).indexed == 1
+    [after] = reports.ingested("adra.txt").claims  # type: ignore[union-attr]
+    assert after.factions == ("jaysh-al-islam",)  # the change two days before is the one told
+    assert reports.status(related).pending == 0

@@ -145,7 +145,7 @@ def read_reports(reports: ReportIndex, atlas_key: str, dataset: Dataset) -> Sync
     geo.report_index.SyncStatus
         What is still pending after this request's share.
     """
-    status = reports.status()
+    status = reports.status(dataset)
     if status.pending and status.pending_bytes <= INLINE_BYTES:
         status = reports.sync(dataset=dataset, index=lambda: mention_index(atlas_key, dataset),
                               max_bytes=INLINE_BYTES)

@@ -447,14 +447,14 @@ def render_identity(store: Store, header: str | None) -> str:
     return who
 
 
-def render_reading(reports: ReportIndex, status: SyncStatus) -> None:
+def render_reading(reports: ReportIndex, status: SyncStatus, dataset: Dataset) -> None:
     """While reports wait to be read in the background: how many, and a rerun as they come."""
     if not status.pending:
         return
 
     @st.fragment(run_every=POLL_S)
     def progress() -> None:
-        now = reports.status()
+        now = reports.status(dataset)
         if now.pending < status.pending:
             st.rerun(scope="app")
         st.info(f"{now.pending:,} report(s) ({now.pending_bytes / 1e6:.1f} MB) are being read "
@@ -501,7 +501,7 @@ def render_page(dataset: Dataset, atlas_key: str, *, store: Store, seeds_dir: Pa
     items = reports.reports()
     with st.expander("Add a report (upload or paste)", expanded=not items):
         render_upload(seeds_dir)
-    render_reading(reports, status)
+    render_reading(reports, status, dataset)
     if not items:
         if not status.pending:
             st.info(f"No readable report in {md_escape(seeds_dir)}.")

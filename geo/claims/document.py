@@ -124,7 +124,8 @@ class Document:
     _dates: dict[str, tuple[dt.date, str, str]] = field(default_factory=dict)
     #: per sentence, what the phrase-keyed families keep of it (``geo.claims.phrases``)
     texts: dict[int, object] = field(default_factory=dict)
-    _control: dict[str, list[ControlChange]] | None = None
+    #: the localities whose control rows the claims read (``control_until``)
+    timeline_reads: set[str] = field(default_factory=set)
 
     @classmethod
     def build(cls, report: Report, mentions: Sequence[MentionLike],
@@ -172,13 +173,11 @@ class Document:
         return found
 
     def control_until(self, locality: str, day: dt.date) -> list[ControlChange]:
-        """The dataset's control changes of a locality up to ``day``, in date order."""
-        if self._control is None:
-            self._control = {}
-            for change in self.dataset.control:  # sorted by date when loaded
-                self._control.setdefault(change.locality, []).append(change)
-        rows = self._control.get(locality, [])
-        return rows[:bisect.bisect_right([c.date for c in rows], day)]
+        """The dataset's control changes of a locality up to ``day``, in date order (the
+        locality is noted in ``timeline_reads``)."""
+        self.timeline_reads.add(locality)
+        rows = self.dataset.control_of(locality)  # sorted by date when loaded
+        return list(rows[:bisect.bisect_right([c.date for c in rows], day)])
 
     def date_in(self, text: str) -> tuple[dt.date, str, str]:
         """``resolve_date(text, report date)``, once per text of the report."""

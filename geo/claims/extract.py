@@ -48,7 +48,8 @@ def rule_for(kind: ClaimKind | str) -> ClaimRule:
 
 def extract_claims(report: Report, mentions: Sequence[MentionLike],
                    faction_mentions: Sequence[FactionLike], *, dataset: Dataset,
-                   lexicon: Lexicon | None = None, sides: Sides | None = None) -> list[Claim]:
+                   lexicon: Lexicon | None = None, sides: Sides | None = None,
+                   timeline: set[str] | None = None) -> list[Claim]:
     """Propose the claims a report makes (the rule families of ``geo.claims``).
 
     Parameters
@@ -66,6 +67,10 @@ def extract_claims(report: Report, mentions: Sequence[MentionLike],
     sides : Sides, optional
         ``geo.claims.document.sides_of(dataset, lexicon)``, when the caller has it (it is the
         same for every report of a dataset).
+    timeline : set of str, optional
+        Filled with the localities whose control rows (``dataset.control``) the claims were
+        read against: a holder the text does not name is inferred from them, so the claims
+        may change when those rows do.
 
     Returns
     -------
@@ -97,6 +102,8 @@ def extract_claims(report: Report, mentions: Sequence[MentionLike],
             if i in cued[rule.name]:
                 found += rule.extract(doc, i)
         claims.extend(found)
+    if timeline is not None:
+        timeline.update(doc.timeline_reads)
     return fold_generic(fold_handovers(_in_period(claims, dataset), doc.paragraphs), doc.sides)
 
 
