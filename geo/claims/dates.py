@@ -25,6 +25,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from geo.claims.lexicon import word_automaton
+
 _MONTHS = {m: i for i, names in enumerate((
     (), ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
     ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
@@ -65,9 +67,20 @@ _DIGIT = re.compile(r"\d")
 _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                 "dec")
 #: Every phrase above holds one of these (weekdays end in "day"), or a digit.
-_DATE_WORDS = (*_MONTH_STEMS, "yesterday", "night", "day", "earlier", "week", "recent",
-               "previous", "today", "morning", "afternoon", "evening", "ago", "later", "before",
-               "after", "over", "past")
+_DATE_WORDS = frozenset({*_MONTH_STEMS, "yesterday", "night", "day", "earlier", "week",
+                         "recent", "previous", "today", "morning", "afternoon", "evening", "ago",
+                         "later", "before", "after", "over", "past"})
+#: Per pattern, words one of which its every match holds (no words: a digit is needed).
+_MONTH_KEYS = frozenset(_MONTH_STEMS)
+_YESTERDAY_KEYS = frozenset({"yesterday", "night"})
+_TODAY_KEYS = frozenset({"today", "tonight", "this"})
+_OVERNIGHT_KEYS = frozenset({"overnight"})
+_WEEKDAY_KEYS = frozenset({"day"})
+_AGO_KEYS = frozenset({"day", "week"})
+_VAGUE_KEYS = frozenset({"recent", "previous", "earlier", "week", "month", "past", "last"})
+#: Finds all those words in a lower-case text at once, overlapping ("overnight": "over").
+_KEY_WORDS = word_automaton(_DATE_WORDS | _MONTH_KEYS | _YESTERDAY_KEYS | _TODAY_KEYS
+                            | _OVERNIGHT_KEYS | _WEEKDAY_KEYS | _AGO_KEYS | _VAGUE_KEYS)
 #: Characters whose lower case matches an ASCII letter of the patterns in other ways.
 _FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 
@@ -130,13 +143,14 @@ def time_expressions(text: str, report_date: dt.date) -> list[TimeExpr]:
     plain = text.isascii() or not any(c in text for c in _FOLDS_TO_ASCII)
     low = text.lower() if plain else None
     digits = _DIGIT.search(text) is not None
-    if low is not None and not digits and not any(w in low for w in _DATE_WORDS):
+    present = None if low is None else {w for _end, w in _KEY_WORDS.iter(low)}
+    if present is not None and not digits and present.isdisjoint(_DATE_WORDS):
         return []
 
-    def holds(*words: str) -> bool:  # False only when no pattern keyed on ``words`` can match
-        return low is None or any(w in low for w in words)
+    def holds(words: frozenset[str]) -> bool:  # False only when no pattern keyed on ``words``
+        return present is None or not present.isdisjoint(words)  # can match
 
-    months = holds(*_MONTH_STEMS)
+    months = holds(_MONTH_KEYS)
     found: list[TimeExpr] = []
     for m in _DAY_MONTH.finditer(text) if digits and months else ():
         day = _explicit(report_date, m.group(3), m.group(2) or m.group(1), m.group(4))
@@ -161,15 +175,15 @@ def time_expressions(text: str, report_date: dt.date) -> list[TimeExpr]:
         with contextlib.suppress(ValueError):  # "2018-02-30" is no day
             found.append(TimeExpr(m.start(), m.end(), dt.date(int(y), int(mo), int(d)),
                                   "explicit"))
-    for m in _YESTERDAY.finditer(text) if holds("yesterday", "night") else ():
+    for m in _YESTERDAY.finditer(text) if holds(_YESTERDAY_KEYS) else ():
         found.append(TimeExpr(m.start(), m.end(), report_date - dt.timedelta(days=1),
                               "yesterday"))
-    for m in _TODAY.finditer(text) if holds("today", "tonight", "this") else ():
+    for m in _TODAY.finditer(text) if holds(_TODAY_KEYS) else ():
         found.append(TimeExpr(m.start(), m.end(), report_date, "today"))
-    for m in _OVERNIGHT.finditer(text) if holds("overnight") else ():
+    for m in _OVERNIGHT.finditer(text) if holds(_OVERNIGHT_KEYS) else ():
         found.append(TimeExpr(m.start(), m.end(), report_date, "overnight",
                               "overnight: the night that ended on the report's date"))
-    for m in _WEEKDAY.finditer(text) if holds("day") else ():
+    for m in _WEEKDAY.finditer(text) if holds(_WEEKDAY_KEYS) else ():
         which = (m.group(1) or "").lower()
         if which in ("next", "coming"):
             continue
@@ -179,7 +193,7 @@ def time_expressions(text: str, report_date: dt.date) -> list[TimeExpr]:
             back = 7
         found.append(TimeExpr(m.start(), m.end(), report_date - dt.timedelta(days=back),
                               "weekday"))
-    for m in _AGO.finditer(text) if holds("day", "week") else ():
+    for m in _AGO.finditer(text) if holds(_AGO_KEYS) else ():
         n = _count(m.group(1)) * (7 if m.group(2).lower().startswith("week") else 1)
         direction = m.group(3).lower()
         if direction == "after":  # "a week after <clause>": that clause is n days earlier
@@ -195,8 +209,7 @@ def time_expressions(text: str, report_date: dt.date) -> list[TimeExpr]:
         else:
             found.append(TimeExpr(m.start(), m.end(), report_date - dt.timedelta(days=n),
                                   "relative"))
-    for m in _VAGUE.finditer(text) if holds("recent", "previous", "earlier", "week", "month",
-                                            "past", "last") else ():
+    for m in _VAGUE.finditer(text) if holds(_VAGUE_KEYS) else ():
         found.append(TimeExpr(
             m.start(), m.end(), report_date, "vague",
             f"the text says '{m.group(1)}': the report date {report_date} is an upper bound, "

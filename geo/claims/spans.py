@@ -33,6 +33,8 @@ _ACTOR_JOIN = frozenset({"of", "the", "group", "faction", "movement", "organisat
 _ACTOR_JOIN_MAX = 4
 #: Places one list holds at most (a longer run starts a new list).
 MAX_LIST = 64
+#: The lexicon categories that name actors ("regime troops"): they become actor items.
+ACTOR_CATEGORIES = ("force", "side")
 
 
 class Item(NamedTuple):
@@ -105,7 +107,6 @@ class MarkedSentence:
                 by_category[mark.category] = [mark]
             else:
                 found.append(mark)
-        self._firsts = {c: [m.first for m in marks] for c, marks in by_category.items()}
         items = self.items
         self._places = [i for i, it in enumerate(items) if it.kind == PLACE]
         self._actors = [i for i, it in enumerate(items) if it.kind == ACTOR]
@@ -133,10 +134,12 @@ class MarkedSentence:
 
     def marks_between(self, category: str, lo: int, hi: int) -> list[Mark]:
         """The marks of a category that start at items ``lo`` to ``hi`` (exclusive)."""
-        firsts = self._firsts.get(category)
-        if not firsts:
+        marks = self.by_category.get(category)
+        if not marks:
             return []
-        marks = self.by_category[category]
+        firsts = self._firsts.get(category)
+        if firsts is None:  # listed when first asked: most categories never are
+            firsts = self._firsts[category] = [m.first for m in marks]
         return marks[bisect.bisect_left(firsts, lo):bisect.bisect_left(firsts, hi)]
 
     def mark_at(self, i: int, category: str) -> Mark | None:
@@ -198,8 +201,7 @@ def scan_sentence(text: str, places: Sequence[tuple[str, int, int]],
     phrases over them: the cheap first half of ``mark_sentence``, enough to tell whether a
     rule's trigger is there."""
     items = _items(text, places, factions, sides)
-    words, where = _stream(items)
-    return items, _phrases_of(_corrected(words, lexicon), where, lexicon)
+    return items, _phrases_of(*_stream(items, lexicon), lexicon)
 
 
 def mark_sentence(index: int, offset: int, text: str,
@@ -232,15 +234,17 @@ def mark_sentence(index: int, offset: int, text: str,
     """
     items, phrases = scanned if scanned is not None else scan_sentence(
         text, places, factions, lexicon=lexicon, sides=sides)
-    spans = [(p, items[first].start, items[last - 1].end) for p, first, last in phrases
-             if p.category not in ("force", "side")]
-    items = _generic_actors(items, [(p, first, last) for p, first, last in phrases
-                                    if p.category in ("force", "side")], sides)
-    items = _join_actors(items, sides)
-    marks = _marks(items, spans)
-    lists = _place_lists(items, lexicon)
-    return MarkedSentence(index, offset, text, items, marks, lists, lexicon, report_date,
-                          paragraph)
+    found = [(p, first, last) for p, first, last in phrases if p.category in ACTOR_CATEGORIES]
+    joined = _join_actors(_generic_actors(items, found, sides), sides)
+    others = [(p, first, last) for p, first, last in phrases
+              if p.category not in ACTOR_CATEGORIES]
+    if joined is items:  # no actor was made or joined: the phrases' items are the marks'
+        marks = [Mark(p.category, p.value, first, last) for p, first, last in others]
+    else:
+        marks = _marks(joined, [(p, items[first].start, items[last - 1].end)
+                                for p, first, last in others])
+    return MarkedSentence(index, offset, text, joined, marks, _place_lists(joined, lexicon),
+                          lexicon, report_date, paragraph)
 
 
 def _items(text: str, places: Sequence[tuple[str, int, int]],
@@ -253,6 +257,7 @@ def _items(text: str, places: Sequence[tuple[str, int, int]],
     same = len(low_text) == len(text)  # else lower() moved offsets ("İ"): word by word
     out: list[Item] = []
     append = out.append
+    new_item = tuple.__new__  # a word item without the named tuple's Python-level __new__
     k = 0
     n = len(entities)
     beyond = len(text) + 1
@@ -264,8 +269,8 @@ def _items(text: str, places: Sequence[tuple[str, int, int]],
             if s < taken:
                 continue
             tok = m.group()
-            append(Item(WORD if tok[0].isalnum() else PUNCT, s, e, tok,
-                        low_text[s:e] if same else tok.lower()))
+            append(new_item(Item, (WORD if tok[0].isalnum() else PUNCT, s, e, tok,
+                                   low_text[s:e] if same else tok.lower(), "", "", False)))
             continue
         while k < n and entities[k][1] <= s:
             k += 1
@@ -292,8 +297,8 @@ def _items(text: str, places: Sequence[tuple[str, int, int]],
         if s < taken:
             continue
         tok = m.group()
-        append(Item(WORD if tok[0].isalnum() else PUNCT, s, e, tok,
-                    low_text[s:e] if same else tok.lower()))
+        append(new_item(Item, (WORD if tok[0].isalnum() else PUNCT, s, e, tok,
+                               low_text[s:e] if same else tok.lower(), "", "", False)))
     return out
 
 
@@ -301,37 +306,41 @@ def _items(text: str, places: Sequence[tuple[str, int, int]],
 ARTICLES = frozenset({"al", "el", "an", "ash", "as", "ad", "ar", "az", "at", "adh", "ath"})
 
 
-def _stream(items: Sequence[Item]) -> tuple[list[str], list[int]]:
-    """The lower-case words of the items with hyphens left out, and each one's item index
-    (places and actors stand as a word no phrase holds)."""
+def _stream(items: Sequence[Item], lexicon: Lexicon) -> tuple[list[str], list[int], list[int]]:
+    """The lower-case words of the items with hyphens left out and misspelled long trigger
+    words put right ("controling"), each one's item index, and the positions of the words
+    that start some phrase (places and actors stand as a word no phrase holds)."""
     words: list[str] = []
     where: list[int] = []
+    firsts: list[int] = []
+    by_first = lexicon.by_first
+    memo = lexicon.corrections
     for i, it in enumerate(items):
-        if it.kind == PUNCT and it.text in HYPHENS:
-            continue
-        words.append(it.low if it.kind in (WORD, PUNCT) else "\x00")
+        kind = it.kind
+        if kind in (WORD, PUNCT):
+            w = it.low
+            if kind == PUNCT and it.text in HYPHENS:
+                continue
+            if w not in by_first and len(w) >= 7:
+                fixed = memo[w] if w in memo else lexicon.correct(w)
+                if fixed is not None:
+                    w = fixed
+            if w in by_first:
+                firsts.append(len(words))
+            words.append(w)
+        else:
+            words.append("\x00")
         where.append(i)
-    return words, where
+    return words, where, firsts
 
 
-def _corrected(words: list[str], lexicon: Lexicon) -> list[str]:
-    """The words with misspelled long trigger words put right ("controling")."""
-    out = list(words)
-    for k, w in enumerate(words):
-        if len(w) >= 7 and w not in lexicon.by_first:
-            fixed = lexicon.correct(w)
-            if fixed is not None:
-                out[k] = fixed
-    return out
-
-
-def _phrases_of(words: list[str], where: list[int], lexicon: Lexicon
+def _phrases_of(words: list[str], where: list[int], firsts: list[int], lexicon: Lexicon
                 ) -> list[tuple[Phrase, int, int]]:
+    """The lexicon's phrases starting at the words ``firsts``, over items (``where``)."""
     out = []
-    for at, w in enumerate(words):
-        if w in lexicon.by_first:
-            for phrase in lexicon.phrases_at(words, at):
-                out.append((phrase, where[at], where[at + len(phrase.tokens) - 1] + 1))
+    for at in firsts:
+        for phrase in lexicon.phrases_at(words, at):
+            out.append((phrase, where[at], where[at + len(phrase.tokens) - 1] + 1))
     return out
 
 
@@ -350,6 +359,7 @@ def _generic_actors(items: list[Item], found: Sequence[tuple[Phrase, int, int]],
         if first not in table or last > table[first][1]:
             table[first] = (p, last)
     out: list[Item] = []
+    made = False
     i = 0
     n = len(items)
     while i < n:
@@ -362,6 +372,7 @@ def _generic_actors(items: list[Item], found: Sequence[tuple[Phrase, int, int]],
             out.append(Item(ACTOR, it.start, items[last - 1].end, text, text.lower(), nation,
                             sides.side_of.get(nation, ""), False))
             i = last
+            made = True
             continue
         if it.kind == WORD and i in side_words:
             phrase, j = side_words[i]
@@ -374,15 +385,17 @@ def _generic_actors(items: list[Item], found: Sequence[tuple[Phrase, int, int]],
                 last = forces[j][1]
                 out.append(_actor(items, i, last, phrase.value, sides))
                 i = last
+                made = True
                 continue
         if it.kind == WORD and i in forces and forces[i][0].value and not _foreign(items, i):
             phrase, last = forces[i]
             out.append(_actor(items, i, last, phrase.value, sides))
             i = last
+            made = True
             continue
         out.append(it)
         i += 1
-    return out
+    return out if made else items
 
 
 def _foreign(items: Sequence[Item], i: int) -> bool:
@@ -423,8 +436,10 @@ def _join_text(items: Sequence[Item], first: int, last: int) -> str:
 def _join_actors(items: list[Item], sides: Sides) -> list[Item]:
     """Join an actor named only by its side to the named faction beside it ("the rebels of
     Jaysh al-Islam", "Islamist group Faylaq al-Rahman", "Faylaq al-Rahman, the rebel
-    faction", "Failaq al-Rahman of the Free Syrian Army (FSA)"): the named faction stands."""
+    faction", "Failaq al-Rahman of the Free Syrian Army (FSA)"): the named faction stands.
+    ``items`` itself when no actor is joined."""
     out: list[Item] = []
+    joined = False
     i = 0
     n = len(items)
     while i < n:
@@ -447,11 +462,12 @@ def _join_actors(items: list[Item], sides: Sides) -> list[Item]:
             it = Item(ACTOR, it.start, other.end, named.text, named.low, named.ref, named.side,
                       False)
             i = j
+            joined = True
             if j + 1 < n and items[j + 1].kind == PUNCT and items[j + 1].text == ")":
                 i = j + 1  # "(FSA)": the closing bracket goes with it
         out.append(it)
         i += 1
-    return out
+    return out if joined else items
 
 
 def _marks(items: Sequence[Item], spans: Sequence[tuple[Phrase, int, int]]) -> list[Mark]:
