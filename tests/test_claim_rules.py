@@ -87,3 +87,13 @@ def test_claims_take_time_linear_in_the_text(make, dataset: Dataset,
     start = time.process_time()
     ingest_reports([report], dataset=dataset, index=index)
     assert time.process_time() - start < 20.0
+
+
+def test_a_cue_in_letters_that_fold_to_ascii_is_read_as_the_search_reads_it(
+        dataset: Dataset, index: MentionIndex) -> None:
+    # a sentence is searched for "set up" only when its lower case holds a cue word, unless a
+    # letter of it is an ASCII one to a case-insensitive search ("ſ" is an "s") but not in
+    # lower case: the corridor is opened all the same
+    _, claims = claims_of("A humanitarian corridor to Douma was ſet up.", dataset, index)
+    assert [(c.type, c.localities, c.detail["status"]) for c in claims] == [
+        (ClaimKind.CORRIDOR, ("douma",), "open")]

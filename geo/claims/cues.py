@@ -60,7 +60,7 @@ def control_hits(low: str, sentences: Sequence[tuple[int, int]], lexicon: Lexico
                 end + 1 == n or not low[end + 1].isalnum()):  # a whole word
             candidates.add(bisect.bisect_right(starts, start) - 1)
     memo = lexicon.corrections
-    for i, (start, end) in enumerate(sentences):
+    for i, (start, end) in enumerate(sentences if _may_misspell(low, sentences, lexicon) else ()):
         if i in candidates or (wanted is not None and not wanted[i]):
             continue
         for word in _LONG_WORD.findall(low, start, end):
@@ -70,3 +70,17 @@ def control_hits(low: str, sentences: Sequence[tuple[int, int]], lexicon: Lexico
                 break
     candidates.discard(-1)
     return candidates
+
+
+def _may_misspell(low: str, sentences: Sequence[tuple[int, int]], lexicon: Lexicon) -> bool:
+    """False when no sentence can hold a misspelled key word: no long word of the whole text
+    is one, and no sentence ends inside a word (cut short, a word could be another)."""
+    keys = lexicon.control_words
+    if any(lexicon.correct(word) in keys for word in set(_LONG_WORD.findall(low))):
+        return True
+    n = len(low)
+    return any(end < n and _WORD_CHAR.match(low, end - 1, end + 1) for _start, end in sentences)
+
+
+#: Two word characters in a row.
+_WORD_CHAR = re.compile(r"\w\w")

@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from geo.claims.lexicon import word_automaton
 
@@ -82,12 +82,12 @@ _VAGUE_KEYS = frozenset({"recent", "previous", "earlier", "week", "month", "past
 _KEY_WORDS = word_automaton(_DATE_WORDS | _MONTH_KEYS | _YESTERDAY_KEYS | _TODAY_KEYS
                             | _OVERNIGHT_KEYS | _WEEKDAY_KEYS | _AGO_KEYS | _VAGUE_KEYS)
 #: Characters whose lower case matches an ASCII letter of the patterns in other ways.
-_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
-@dataclass(frozen=True)
-class TimeExpr:
-    """A time expression: ``text[start:end]``, the day it gives, how, and a note.
+class TimeExpr(NamedTuple):
+    """A time expression: ``text[start:end]``, the day it gives, how, and a note (a named
+    tuple: one or more per sentence read).
 
     ``origin`` is ``explicit``, ``month``, ``yesterday``, ``today``, ``overnight``, ``weekday``,
     ``relative``, ``vague``; ``shift`` marks "N days after" (see the module docstring): its
@@ -140,7 +140,7 @@ def time_expressions(text: str, report_date: dt.date) -> list[TimeExpr]:
     -------
     list of TimeExpr
     """
-    plain = text.isascii() or not any(c in text for c in _FOLDS_TO_ASCII)
+    plain = text.isascii() or not any(c in text for c in FOLDS_TO_ASCII)
     low = text.lower() if plain else None
     digits = _DIGIT.search(text) is not None
     present = None if low is None else {w for _end, w in _KEY_WORDS.iter(low)}

@@ -6,6 +6,7 @@ import bisect
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Protocol
 
 from geo.claims.dates import resolve_date
@@ -136,20 +137,20 @@ class Document:
         starts = [s.start for s in sentences]
         places: list[list[tuple[str, int, int]]] = [[] for _ in sentences]
         factions: list[list[tuple[str, int, int]]] = [[] for _ in sentences]
+        known = [False] * len(sentences)
         for m in mentions:
             i = bisect.bisect_right(starts, m.start) - 1
             if i >= 0 and m.end <= sentences[i].end:
                 places[i].append((m.locality_id, m.start - starts[i], m.end - starts[i]))
+                known[i] = known[i] or dataset.has_locality(m.locality_id)
         for f in faction_mentions:
             i = bisect.bisect_right(starts, f.start) - 1
             if i >= 0 and f.end <= sentences[i].end:
                 factions[i].append((f.faction_id, f.start - starts[i], f.end - starts[i]))
         return cls(report, dataset, lexicon,
                    sides if sides is not None else sides_of(dataset, lexicon),
-                   [tuple(sorted(p, key=lambda x: x[1])) for p in places],
-                   [tuple(sorted(f, key=lambda x: x[1])) for f in factions],
-                   _paragraph_ids(report),
-                   [any(dataset.has_locality(ref) for ref, _s, _e in p) for p in places])
+                   [_by_start(p) for p in places], [_by_start(f) for f in factions],
+                   _paragraph_ids(report), known)
 
     def scanned(self, i: int) -> Scanned:
         """Sentence ``i``'s items and lexicon phrases (``scan_sentence``; scanned once)."""
@@ -196,13 +197,20 @@ class Document:
         return out
 
 
+def _by_start(spans: list[tuple[str, int, int]]) -> tuple[tuple[str, int, int], ...]:
+    """The ``(id, start, end)`` spans in the order of their starts."""
+    return tuple(sorted(spans, key=itemgetter(1))) if len(spans) > 1 else tuple(spans)
+
+
 def _paragraph_ids(report: Report) -> list[int]:
+    """Each sentence's paragraph: a blank line (spaces and tabs aside) between two
+    sentences starts a new one."""
     out, para = [], 0
     text = report.text
     for i, s in enumerate(report.sentences):
         if i:
             gap = text[report.sentences[i - 1].end:s.start]
-            if "\n\n" in gap.replace(" ", "").replace("\t", ""):
+            if gap.count("\n") > 1 and "\n\n" in gap.replace(" ", "").replace("\t", ""):
                 para += 1
         out.append(para)
     return out

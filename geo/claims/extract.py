@@ -91,7 +91,7 @@ def extract_claims(report: Report, mentions: Sequence[MentionLike],
         control = set(range(len(sentences)))
         cued = {r.name: control for r in FAMILIES}
     claims: list[Claim] = []
-    for i in range(len(sentences)):
+    for i in sorted(control.union(*cued.values())):  # the others hold no rule's words
         found: list[Claim] = []
         if i in control and _refers_to_places(doc, i):
             found = CONTROL.extract(doc, i)
@@ -126,10 +126,9 @@ def _refers_to_places(doc: Document, i: int) -> bool:
     knows is a place to add, not one a claim can hold)."""
     if doc.known[i]:
         return True
-    tokens = set(TOKEN.findall(doc.report.sentences[i].text.lower()))
-    return not tokens.isdisjoint(_REFERRING) and any(
-        doc.known[j] for j in range(max(0, i - 2), i)
-        if doc.paragraphs[j] == doc.paragraphs[i])
+    return any(doc.known[j] for j in range(max(0, i - 2), i)
+               if doc.paragraphs[j] == doc.paragraphs[i]) and not _REFERRING.isdisjoint(
+        TOKEN.findall(doc.report.sentences[i].text.lower()))
 
 
 #: Words by which a sentence refers to places named before it (anaphors and pronouns).

@@ -9,10 +9,11 @@ lookbehind-like checks read a fixed window before a mention, so the scan is line
 from __future__ import annotations
 
 import bisect
-import functools
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
+from geo.claims.dates import FOLDS_TO_ASCII
 from geo.claims.document import CONTEXT_SENTENCES, Document
 from geo.claims.spans import MAX_LIST
 
@@ -38,16 +39,21 @@ class Sentence:
     text: str
     places: tuple[tuple[str, int, int], ...]
     factions: tuple[tuple[str, int, int], ...]
+    #: the text in lower case, for cheap word checks
+    low: str = field(init=False)
+    #: where each place starts and ends (the places are in text order)
+    starts: list[int] = field(init=False)
+    ends: list[int] = field(init=False)
+    #: False when a character of the text matches an ASCII letter other than as its lower
+    #: case does ("ſ" is "s" to a case-insensitive pattern)
+    plain: bool = field(init=False)
 
-    @functools.cached_property
-    def starts(self) -> list[int]:
-        """Where each place starts (the places are in text order)."""
-        return [st for _p, st, _e in self.places]
-
-    @functools.cached_property
-    def ends(self) -> list[int]:
-        """Where each place ends."""
-        return [e for _p, _st, e in self.places]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "low", self.text.lower())
+        object.__setattr__(self, "plain", self.text.isascii() or not any(
+            c in self.text for c in FOLDS_TO_ASCII))
+        object.__setattr__(self, "starts", [st for _p, st, _e in self.places])
+        object.__setattr__(self, "ends", [e for _p, _st, e in self.places])
 
     @classmethod
     def of(cls, doc: Document, i: int) -> Sentence:
@@ -58,14 +64,14 @@ class Sentence:
             doc.texts[i] = found
         return found
 
-    @functools.cached_property
-    def low(self) -> str:
-        """The text in lower case, for cheap word checks."""
-        return self.text.lower()
-
     def lower(self) -> str:
         """The text in lower case, for cheap word checks."""
         return self.low
+
+    def may_hold(self, words: Sequence[str]) -> bool:
+        """False when no case-insensitive match of a pattern whose every match holds one of
+        the lower-case ``words`` can be in the text (a test cheaper than the search)."""
+        return any(w in self.low for w in words) or not self.plain
 
 
 def previous(doc: Document, i: int) -> list[Sentence]:

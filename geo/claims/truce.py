@@ -31,6 +31,10 @@ _ESTABLISH = re.compile(
     r"\b(introduc\w*|declar\w*|announc\w*|impos\w*|establish\w*|creat\w*|open\w*|set\s+up|"
     r"in\s+effect|in\s+place|took\s+effect|takes?\s+effect|into\s+force|came\s+into|"
     r"began|begins?|started|starts?|launch\w*|reopen\w*)\b", re.I)
+#: Every match of ``_ESTABLISH`` holds one of these: a sentence without any is not searched.
+_ESTABLISH_WORDS = ("introduc", "declar", "announc", "impos", "establish", "creat", "open",
+                    "set", "effect", "place", "force", "came", "began", "begin", "start",
+                    "launch")
 _CLOSE = re.compile(r"\b(clos\w*|shut\w*|suspend\w*)\b", re.I)
 # "(?:\s*(am))?\s+", not "\s*(am)?\s+": two adjacent runs of spaces would be tried in every
 # split of a long run of spaces (quadratic); one optional group keeps it linear.
@@ -82,7 +86,7 @@ class TruceRule(EventRule):
         if truce_word is None and corridor_word is None:
             return []
         daily_hours = hours(s.text)
-        established = _ESTABLISH.search(s.text)
+        established = _ESTABLISH.search(s.text) if s.may_hold(_ESTABLISH_WORDS) else None
         closed = _CLOSE.search(s.text) if corridor_word else None
         truce = truce_word is not None and (established or daily_hours)
         corridor = corridor_word is not None and (established or closed)
