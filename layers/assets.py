@@ -1,11 +1,10 @@
-"""Offline map assets: Leaflet and jQuery copied from installed packages and served locally."""
+"""Offline map assets: Leaflet copied from its installed package and served locally."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-import xstatic.pkg.jquery as xs_jquery
 import xstatic.pkg.leaflet as xs_leaflet
 
 #: URL prefix under which Streamlit serves ``./static/vendor`` (``enableStaticServing``).
@@ -14,13 +13,12 @@ VENDOR_URL = "/app/static/vendor"
 _FILES: tuple[tuple[Path, str], ...] = (
     (Path(xs_leaflet.BASE_DIR) / "leaflet.js", "leaflet/leaflet.js"),
     (Path(xs_leaflet.BASE_DIR) / "leaflet.css", "leaflet/leaflet.css"),
-    (Path(xs_jquery.BASE_DIR) / "jquery.min.js", "jquery/jquery.min.js"),
 )
 _DIRS: tuple[tuple[Path, str], ...] = ((Path(xs_leaflet.BASE_DIR) / "images", "leaflet/images"),)
 
 
 def vendor_assets(dest: Path) -> Path:
-    """Copy Leaflet and jQuery from the installed xstatic packages into ``dest``.
+    """Copy Leaflet from the installed xstatic package into ``dest``.
 
     Idempotent: files already present with the same size are left alone.
 
@@ -45,11 +43,12 @@ def vendor_assets(dest: Path) -> Path:
 
 
 def offline_js(prefix: str = VENDOR_URL) -> list[tuple[str, str]]:
-    """The (name, url) script list to use as a map's ``default_js``: local copies only."""
-    return [
-        ("leaflet", f"{prefix}/leaflet/leaflet.js"),
-        ("jquery", f"{prefix}/jquery/jquery.min.js"),
-    ]
+    """The (name, url) script list to use as a map's ``default_js``: local copies only.
+
+    Leaflet alone: nothing the map runs uses jQuery (folium's own default list has it, with
+    Bootstrap), and the map frame loads its scripts one after the other.
+    """
+    return [("leaflet", f"{prefix}/leaflet/leaflet.js")]
 
 
 def offline_css(prefix: str = VENDOR_URL) -> list[tuple[str, str]]:

@@ -64,7 +64,7 @@ def base_map(
     osm : bool
         Add the OpenStreetMap tile layer (sends the viewed area to the tile provider).
     vendor_url : str
-        URL prefix where ``layers.assets.vendor_assets`` copied Leaflet and jQuery.
+        URL prefix where ``layers.assets.vendor_assets`` copied Leaflet.
 
     Returns
     -------

@@ -71,13 +71,14 @@ def rendered(*groups: folium.FeatureGroup) -> str:
     return m.get_root().render()
 
 
-def all_links(m: folium.Map) -> list[str]:
+def all_links(m: folium.Map, kinds: tuple[str, ...] = ("default_js", "default_css")
+              ) -> list[str]:
     """Every script/stylesheet URL a map and its children ask for (what st_folium loads)."""
     out: list[str] = []
 
     def walk(el) -> None:
-        out.extend(u for _, u in getattr(el, "default_js", []))
-        out.extend(u for _, u in getattr(el, "default_css", []))
+        for kind in kinds:
+            out.extend(u for _, u in getattr(el, kind, []))
         for child in getattr(el, "_children", {}).values():
             walk(child)
 
@@ -85,15 +86,15 @@ def all_links(m: folium.Map) -> list[str]:
     return out
 
 
-def test_vendor_assets_copies_leaflet_and_jquery(tmp_path: Path) -> None:
+def test_vendor_assets_copies_leaflet(tmp_path: Path) -> None:
     dest = vendor_assets(tmp_path / "vendor")
-    for rel in ("leaflet/leaflet.js", "leaflet/leaflet.css", "jquery/jquery.min.js",
-                "leaflet/images/layers.png"):
+    for rel in ("leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/images/layers.png"):
         assert (dest / rel).stat().st_size > 0
     assert "Leaflet 1.9.3" in (dest / "leaflet/leaflet.js").read_text(encoding="utf-8")[:300]
 
 
-def test_every_asset_of_the_full_map_is_local(atlas: Atlas, tmp_path: Path) -> None:
+def full_map(atlas: Atlas) -> folium.Map:
+    """The base map with the legend and every dated layer of a date."""
     ds = atlas.dataset
     s = snap(atlas, "2020-01-06")
     m = base_map(center=ds.meta.center, zoom=ds.meta.zoom, study_area=ds.study_area,
@@ -103,12 +104,24 @@ def test_every_asset_of_the_full_map_is_local(atlas: Atlas, tmp_path: Path) -> N
               locality_layer(s, town_ids(ds.localities), {}, {}), corridor_layer(s),
               route_layer(s, {})):
         g.add_to(m)
+    return m
+
+
+def test_every_asset_of_the_full_map_is_local(atlas: Atlas, tmp_path: Path) -> None:
+    m = full_map(atlas)
     links = all_links(m)
     assert links and all(u.startswith(VENDOR_URL + "/") for u in links), links
     dest = vendor_assets(tmp_path / "vendor")
     assert all((dest / u.removeprefix(VENDOR_URL + "/")).is_file() for u in links)
     html = m.get_root().render()
     assert not re.search(r'(src|href)="https?://', html)
+
+
+def test_the_map_frame_loads_one_script_leaflet(atlas: Atlas) -> None:
+    # the map frame loads its scripts one after the other; nothing the map runs uses jQuery
+    m = full_map(atlas)
+    assert set(all_links(m, ("default_js",))) == {f"{VENDOR_URL}/leaflet/leaflet.js"}
+    assert not re.search(r"\bjQuery\b|\$\(", m.get_root().render())
 
 
 def test_osm_tiles_only_when_asked(atlas: Atlas) -> None:
