@@ -11,12 +11,11 @@ import streamlit as st
 from geo.snapshot import dumps
 from layers.assets import vendor_assets
 from layers.view import fit_view, routes_bounds
-from views import layout, loaders, mapcache, prefetch
+from views import layout, loaders, prefetch
 from views.args import parse_args
 from views.changes_view import changes_panel
 from views.chart import area_chart
 from views.compare import compare_controls, compare_summary, span
-from views.mapview import show_map
 from views.panel import town_panel
 from views.state import click_signature, clicked_town, parse_day, parse_town, play_next, step_change
 from views.text import md_escape
@@ -26,7 +25,7 @@ SPEEDS = {"slow (1 day/s)": 1.0, "normal (2 days/s)": 0.5, "fast (4 days/s)": 0.
 SHOW_ZOOM = 13  # the zoom at which the map shows a place picked in "what changed"
 
 layout.page_config()
-layout.page_style()
+hidden = layout.page_style()
 st.cache_resource(vendor_assets)(ROOT / "static" / "vendor")
 ARGS = parse_args(sys.argv[1:])
 atlas, akey, error = loaders.atlas_or_last_good(ARGS.data, ARGS.cache)
@@ -54,6 +53,15 @@ if ss.get("dataset") != akey:  # first run of this session (or the dataset chang
     ss.setdefault("playing", False)
     ss.setdefault("view", None)
     ss.setdefault("seen_click", "")
+    ss.setdefault("map_drawn", False)
+
+
+def _map_drawn() -> None:
+    ss.map_drawn = True
+
+
+if not ss.map_drawn:  # the first run of a session: the map first (views/layout.py)
+    layout.wait_for_map(hidden, _map_drawn)
 
 
 def _step(direction: int) -> None:
@@ -137,6 +145,11 @@ def main_panel() -> None:
                icon=":material/pause:" if ss.playing else ":material/play_arrow:",
                shortcut="Space", help="play or pause", on_click=_toggle_play)
     ckey = hash(tuple(sorted(counts.items())))
+    # folium (about half of the first run's imports) once the date bar is on its way: the
+    # browser draws that meanwhile
+    from views import mapcache
+    from views.mapview import show_map
+
     toggles = mapcache.Toggles(show_front, show_corr, show_routes, show_unc)
     view = ss.view or {}
     pair = span(compare_day, day)  # the compared dates, earlier first
@@ -151,10 +164,6 @@ def main_panel() -> None:
             if view else None,
             zoom=view.get("zoom"),
         )
-    # the dates a user is likely to open next are drawn in the background, into the cache
-    prefetch.draw_ahead(lambda d: mapcache.layers(akey, d, toggles, ckey, atlas, counts,
-                                                  compare=span(compare_day, d)),
-                        prefetch.ahead(day, start, end, changes))
     sig = click_signature(result)
     if sig != ss.seen_click:
         ss.seen_click = sig
@@ -171,6 +180,13 @@ def main_panel() -> None:
                        pending_reports=reading.pending,
                        in_force=atlas.timeline.current_row(ss.town, day)
                        if loc.territory else None)
+    st.query_params.from_dict({"date": day.isoformat(), **({"town": ss.town} if ss.town else {})})
+    if not ss.map_drawn:  # the rest once the browser has drawn the map (layout.MAP_DRAWN_JS)
+        return
+    # the dates a user is likely to open next are drawn in the background, into the cache
+    prefetch.draw_ahead(lambda d: mapcache.layers(akey, d, toggles, ckey, atlas, counts,
+                                                  compare=span(compare_day, d)),
+                        prefetch.ahead(day, start, end, changes))
     if pair is not None:
         compare_summary(loaders.diff(akey, *pair, atlas))
     chart_col, list_col = st.columns([3, 2])
@@ -193,7 +209,6 @@ def main_panel() -> None:
                        data=lambda: dumps(atlas.timeline_geojson(excerpt_counts=counts)),
                        file_name=f"timeline-{ds.meta.id}.geojson",
                        mime="application/geo+json", key="dl_timeline")
-    st.query_params.from_dict({"date": day.isoformat(), **({"town": ss.town} if ss.town else {})})
     from views.exports import exports_panel  # after the map: Pillow is not needed before
 
     exports_panel(atlas, akey, day)

@@ -21,7 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tools.browser_timing import install_probes, slider_press_ms, start_app  # noqa: E402
+from tools.browser_timing import (  # noqa: E402
+    install_probes,
+    slider_press_ms,
+    start_app,
+    wait_whole_page,
+)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -68,28 +73,94 @@ def bare_cold_start(browser: Any) -> float:
             proc.wait(timeout=30)
 
 
+def first_map(context: Any, url: str, t0: float, launched_ms: float
+              ) -> tuple[Any, Any, float, float]:
+    """Open ``url`` in a new page of ``context`` (with probes) until the map is drawn.
+
+    Returns (page, map frame, seconds from ``t0`` (``time.monotonic``) to Playwright seeing
+    the drawn map, seconds from ``launched_ms`` (``time.time`` in ms) to the browser's own
+    stamp of the first draw).
+    """
+    page = context.new_page()
+    page.goto(url)
+    frame = page.wait_for_selector(FRAME, timeout=120_000).content_frame()
+    frame.wait_for_function(DRAWN, timeout=120_000)
+    seen = time.monotonic() - t0
+    drawn = frame.evaluate("window.__mapDraws[0].t")
+    return page, frame, seen, (drawn - launched_ms) / 1000.0
+
+
+def cold_start(browser: Any, root: Path) -> tuple[float, float]:
+    """``streamlit run app.py`` of the checkout ``root`` on its shipped data to the first map.
+
+    Returns (Playwright saw it, the browser drew it), in seconds from the launch.
+    """
+    with tempfile.TemporaryFile() as log:
+        t0, launched_ms = time.monotonic(), time.time() * 1000.0
+        proc, url = start_app(log, root=root)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            install_probes(context)
+            _, _, seen, drawn = first_map(context, url, t0, launched_ms)
+            context.close()
+            return seen, drawn
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def cold_starts(res: Any, *, rounds: int, against: Path | None = None) -> None:
+    """Cold starts alone, each round interleaved: the floor (``BARE_SCRIPT``), this checkout's
+    app and, with ``against``, another checkout's (the code before a change), in turn first.
+
+    Figures: ``app.coldstart.{bare_to_text,this_to_drawn_map,this_to_first_map}`` per round
+    (the app's against the round's floor), ``against_*`` the same for the other checkout,
+    and the medians, this checkout's against the other's when given.
+    """
+    from playwright.sync_api import sync_playwright
+
+    runs: dict[str, list[float]] = {"this": [], "against": []}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            for i in range(rounds):
+                floor = bare_cold_start(browser)
+                res.add("app.coldstart.bare_to_text", floor, "s")
+                order = [("this", ROOT)] + ([("against", against)] if against else [])
+                for name, root in order if i % 2 == 0 else order[::-1]:
+                    seen, drawn = cold_start(browser, root)
+                    runs[name].append(drawn)
+                    res.add(f"app.coldstart.{name}_to_drawn_map", drawn, "s", floor)
+                    res.add(f"app.coldstart.{name}_to_first_map", seen, "s", floor)
+        finally:
+            browser.close()
+    if runs["against"]:
+        res.add("app.coldstart.against_to_drawn_map_median", statistics.median(runs["against"]),
+                "s")
+    res.add("app.coldstart.this_to_drawn_map_median", statistics.median(runs["this"]), "s",
+            statistics.median(runs["against"]) if runs["against"] else None)
+
+
 def measure(browser: Any, label: str, data: Path, seeds: Path, moves: int,
             res: Any, baseline_s: float | None = None) -> None:
     """Cold start, first map and slider latency for one dataset; peak server memory."""
     with tempfile.TemporaryFile() as log:
         t0 = time.monotonic()
+        launched_ms = time.time() * 1000.0  # the wall clock the browser's stamps use
         proc, url = start_app(log, data=data, seeds=seeds)
         try:
-
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             install_probes(context)  # key-down and map-drawn stamps taken inside the page
-            page = context.new_page()
-            page.goto(url)
-            frame = page.wait_for_selector(FRAME, timeout=120_000).content_frame()
-            frame.wait_for_function(DRAWN, timeout=120_000)
+            page, frame, seen, drawn_s = first_map(context, url, t0, launched_ms)
             # baseline: the same launch of Streamlit on a one-line script (the floor)
-            res.add(f"app.{label}.cold_start_to_first_map", time.monotonic() - t0, "s",
-                    baseline_s)
+            res.add(f"app.{label}.cold_start_to_first_map", seen, "s", baseline_s)
+            # the same, to the moment the browser drew the map (its own stamp, not Playwright
+            # noticing it, which waits while the page goes on with the chart below the map)
+            res.add(f"app.{label}.cold_start_to_drawn_map", drawn_s, "s", baseline_s)
             # the first visit to the fresh server, clocked by the browser from navigation
-            # start to the drawn map (the clock above also counts the server's own start
-            # and Playwright noticing the map, which waits while the page renders the chart)
-            drawn = frame.evaluate("window.__mapDraws[0].t")
-            first = (drawn - page.evaluate("performance.timeOrigin")) / 1000.0
+            # start to the drawn map (the clock above also counts the server's own start)
+            first = (launched_ms / 1000.0 + drawn_s
+                     - page.evaluate("performance.timeOrigin") / 1000.0)
             res.add(f"app.{label}.first_visit_to_drawn_map", first, "s")
             warm = []
             for _ in range(3):
@@ -99,6 +170,7 @@ def measure(browser: Any, label: str, data: Path, seeds: Path, moves: int,
                 frame.wait_for_function(DRAWN, timeout=60_000)
                 warm.append(time.monotonic() - t1)
             res.add(f"app.{label}.page_open_to_first_map", statistics.median(warm), "s")
+            wait_whole_page(page, 60_000)  # the chart and lists below the map come after it
             thumb = page.locator(SLIDER)
 
             def timed(action: Any) -> float:

@@ -5,6 +5,7 @@ Usage::
     python benchmarks/run.py            # full run (a few minutes)
     python benchmarks/run.py --quick    # under a minute
     python benchmarks/run.py --only snapshot,sweep --json-out results.jsonl
+    python benchmarks/run.py --only coldstart --against ../before   # cold starts, interleaved
 
 Each figure is printed as ``{"name", "value", "unit", "baseline", "ratio"}``; ``ratio`` says how
 many times better than the baseline the figure is (for times and for rates alike). Timings
@@ -41,7 +42,7 @@ from geo.snapshot import _json_default, dumps  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / "_data"
 SECTIONS = ("setup", "snapshot", "sweep", "areas", "exports", "ingest", "hostile", "cluster",
-            "app", "reports")
+            "app", "coldstart", "reports")
 
 
 class Results:
@@ -259,6 +260,20 @@ def bench_app(res: Results, data: Path, quick: bool) -> None:
         res.note(f"app benchmark failed: {type(exc).__name__}: {str(exc).splitlines()[0]}")
 
 
+def bench_coldstart(res: Results, quick: bool, against: Path | None) -> None:
+    """Cold starts alone, interleaved with the floor and ``against`` (app_bench.cold_starts)."""
+    try:
+        from benchmarks import app_bench
+    except ImportError as exc:
+        res.note(f"app benchmark not available: {exc}")
+        return
+    try:
+        app_bench.cold_starts(res, rounds=2 if quick else 6, against=against)
+    except Exception as exc:  # a browser timeout must not lose the other figures
+        res.note(f"cold start benchmark failed: {type(exc).__name__}: "
+                 f"{str(exc).splitlines()[0]}")
+
+
 def machine() -> str:
     """One line describing the machine and interpreter."""
     import os
@@ -285,8 +300,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", type=Path, default=None,
                    help="country-scale dataset directory (default: generated, fixed seed)")
     p.add_argument("--json-out", type=Path, default=None, help="also write the JSON lines here")
+    p.add_argument("--against", type=Path, default=None,
+                   help="coldstart: also start the app of this other checkout, interleaved")
     a = p.parse_args(argv)
-    chosen = a.only or ",".join(s for s in SECTIONS if not (a.quick and s in ("app", "reports")))
+    chosen = a.only or ",".join(s for s in SECTIONS
+                                if not (a.quick and s in ("app", "coldstart", "reports")))
     only = {s.strip() for s in chosen.split(",") if s.strip()}
     unknown = only - set(SECTIONS)
     if unknown:
@@ -295,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# {machine()}; {dt.datetime.now().isoformat(timespec='seconds')}", file=sys.stderr)
     res = Results(a.json_out)
     # the country-scale dataset is generated only for the sections that read it
-    data = a.data or (country_dataset() if only - {"ingest", "hostile", "cluster", "reports"}
+    data = a.data or (country_dataset()
+                      if only - {"ingest", "hostile", "cluster", "coldstart", "reports"}
                       else ROOT / "data")
     q = a.quick
     atlas = None
@@ -317,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_cluster(res, q)
     if "app" in only:
         bench_app(res, data, q)
+    if "coldstart" in only:
+        bench_coldstart(res, q, a.against)
     if "reports" in only:
         bench_reports(res, q)
     print()

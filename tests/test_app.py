@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import map_drawn
 from tests.minidata import CONTROL, SRC, make_dataset
 from views.state import clicked_town, parse_day, step_change
 from views.text import highlight, md_escape
@@ -43,7 +44,26 @@ def run_app(query: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for k, v in (query or {}).items():
         at.query_params[k] = v
-    return at.run()
+    return map_drawn(at.run())
+
+
+def test_the_first_run_sends_the_map_and_holds_back_what_is_below(data_dir: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["town"] = "northam"
+    at.run()
+    assert not at.exception
+    assert len(at.get("component_instance")) == 1  # the map
+    assert at.slider(key="day").value == START  # the date bar
+    assert "### Northam" in " ".join(m.value for m in at.markdown)  # the town panel
+    assert not at.get("vega_lite_chart") and not at.get("download_button")
+    assert not [e for e in at.expander if "Exports" in e.label]
+    map_drawn(at)
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 1 and at.get("download_button")
+    assert [e for e in at.expander if "Exports" in e.label]
+    assert not [b for b in at.button if b.key == "mapdrawn"]  # asked once per session
+    at.slider(key="day").set_value(dt.date(2020, 1, 9)).run()
+    assert len(at.get("vega_lite_chart")) == 1
 
 
 def test_app_runs_and_slider_spans_the_dataset(data_dir: Path) -> None:

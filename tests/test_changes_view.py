@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from apptest import map_drawn
 from streamlit.testing.v1 import AppTest
 
 from geo.changes import Change
@@ -76,7 +77,7 @@ def map_center(at: AppTest) -> list[float] | None:
 def test_clicking_an_entry_shows_the_place_and_opens_its_panel(data_dir: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["date"] = "2020-01-08"
-    at.run()
+    map_drawn(at.run())
     assert not at.exception
     buttons = [b for b in at.button if b.key and re.fullmatch(r"change-\d+-show", b.key)]
     assert [b.label for b in buttons] == ["**Eastburg\\: Rebels → Government**"]

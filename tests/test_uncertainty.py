@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import shapely
+from apptest import map_drawn
 from shapely.geometry import shape
 
 from geo.atlas import Atlas, load_atlas
@@ -150,7 +151,7 @@ def test_the_app_draws_the_hatching_and_the_chart_range_on_request(app_data: Pat
     at = AppTest.from_file(app, default_timeout=60)
     at.query_params["date"] = "2020-01-08"
     at.query_params["town"] = "eastburg"
-    at.run()
+    map_drawn(at.run())
     assert not at.exception
     (el,) = at.get("component_instance")
     layers_js = json.loads(el.proto.json_args)["feature_group"]

@@ -74,6 +74,12 @@ MAP_STATE_JS = """() => { const dates = new Set(); const colours = {}; let n = 0
     if (p.kind === 'locality') colours[p.id] = l.options.fillColor; });
   return {dates: [...dates].sort(), colours: colours, n: n}; }"""
 
+#: In the app page: the whole page is there. A session's first run sends what is above and
+#: beside the map; the rest (chart, "what changed", downloads, exports) comes once the map
+#: frame has drawn (``views.layout.MAP_DRAWN_JS`` clicks the hidden ``mapdrawn`` button).
+WHOLE_PAGE_JS = ("() => !document.querySelector('.st-key-mapdrawn') "
+                 "&& !!document.querySelector('.st-key-show_range')")
+
 #: In the app page: the text of every Streamlit exception box.
 EXCEPTIONS_JS = """() => [...document.querySelectorAll('[data-testid="stException"]')]
   .map(e => e.innerText.slice(0, 300))"""
@@ -108,6 +114,11 @@ def open_and_time_first_map(page: Any, url: str, timeout_ms: float = 60_000) -> 
     drawn = frame.evaluate("window.__mapDraws[0].t")
     origin = page.evaluate("performance.timeOrigin")
     return (drawn - origin) / 1000.0
+
+
+def wait_whole_page(page: Any, timeout_ms: float = 60_000) -> None:
+    """Wait until the part of the page below the map has come too (``WHOLE_PAGE_JS``)."""
+    page.wait_for_function(WHOLE_PAGE_JS, timeout=timeout_ms)
 
 
 def draw_count(page: Any) -> int:

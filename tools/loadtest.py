@@ -43,6 +43,7 @@ from tools.browser_timing import (
     PROBE_JS,
     ROOT,
     SLIDER,
+    WHOLE_PAGE_JS,
     cpu_seconds,
     descendants,
     rss_mb,
@@ -154,6 +155,7 @@ async def run_session(browser: Any, url: str, atlas: Atlas, index: int, sessions
         await frame.wait_for_function(DRAWN_JS, timeout=120_000)
         out.first_map_s = (await frame.evaluate("window.__mapDraws[0].t")
                            - await page.evaluate("performance.timeOrigin")) / 1000.0
+        await page.wait_for_function(WHOLE_PAGE_JS, timeout=120_000)  # then the rest
         await _check(page, frame, atlas, day, colours, out)
         deadline = time.monotonic() + seconds
         thumb = page.locator(SLIDER)

@@ -14,7 +14,7 @@ from playwright.sync_api import sync_playwright
 
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tools.browser_timing import start_app
+from tools.browser_timing import start_app, wait_whole_page
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
                                            timeout=60_000).content_frame()
             frame.wait_for_function("window.map && window.feature_group "
                                     "&& window.feature_group.length > 0", timeout=60_000)
+            wait_whole_page(page)
             page.wait_for_timeout(1500)  # chart and side panel settle
             if args.scroll:  # the page, not the map (which would zoom) nor the panel
                 page.evaluate("(px) => { const m = document.querySelector("

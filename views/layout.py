@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 #: Height of the map as a share of the browser window's height (CSS ``vh``).
 MAP_VH = 74
@@ -14,6 +17,11 @@ NARROW_MAP_PX = 640
 MAP_COLUMNS = (7, 3)
 #: Streamlit key of the hidden container of the page's scripts.
 SCRIPTS_KEY = "pagescripts"
+#: Streamlit key of the hidden button that ``MAP_DRAWN_JS`` clicks once the map is drawn.
+MAP_DRAWN_KEY = "mapdrawn"
+#: Seconds after which ``MAP_DRAWN_JS`` clicks even if the map has not drawn (so that a map
+#: that fails to draw does not hold back the rest of the page).
+MAP_DRAWN_FALLBACK_S = 6
 #: Streamlit key of the town panel's container: as tall as the map, scrolling on its own.
 PANEL_KEY = "townpanel"
 
@@ -55,15 +63,52 @@ SLIDER_KEYS_JS = """<script>
 </script>"""
 
 
+#: Until the map frame has drawn its first layers (``views.mapview.COUNT_UPDATE_JS`` counts
+#: them), the first run of a session sends only what is above and beside the map; this
+#: clicks the hidden ``MAP_DRAWN_KEY`` button then, and the rerun sends the rest. The chart
+#: and the panels below would otherwise load their browser code (some 40 files, the chart's
+#: Vega code alone 0.8 MB, over the browser's 6 connections to the server) at the same time
+#: as the map's, and the server would work on them (and draw ahead) while it serves the map.
+#: A fixed script, as above.
+MAP_DRAWN_JS = f"""<script>
+(function () {{
+  var page = window.parent && window.parent.document ? window.parent : window;
+  if (page.__mapDrawnWatch) {{ return; }}
+  page.__mapDrawnWatch = true;
+  page.setInterval(function () {{
+    var button = page.document.querySelector(".st-key-{MAP_DRAWN_KEY} button");
+    if (!button) {{ return; }}
+    var now = Date.now();
+    button.__since = button.__since || now;
+    if (button.__clicked && now - button.__clicked < 2000) {{ return; }}
+    var frame = page.document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+    var drawn = false;
+    try {{ drawn = !!(frame && frame.contentWindow.__mapUpdates > 0); }} catch (e) {{ }}
+    if (drawn || now - button.__since > {MAP_DRAWN_FALLBACK_S * 1000}) {{
+      button.__clicked = now;
+      button.click();
+    }}
+  }}, 50);
+}})();
+</script>"""
+
+
 def page_config() -> None:
     """Wide page, sidebar collapsed (the map's tools are above it, the pages in a link)."""
     st.set_page_config(page_title="Conflict map", layout="wide",
                        initial_sidebar_state="collapsed")
 
 
-def page_style() -> None:
-    """Apply ``PAGE_CSS`` (a style element only: it takes no room on the page) and
-    ``SLIDER_KEYS_JS``."""
+def page_style() -> DeltaGenerator:
+    """Apply ``PAGE_CSS`` (a style element only: it takes no room on the page),
+    ``SLIDER_KEYS_JS`` and ``MAP_DRAWN_JS``; returns their hidden container."""
     st.html(PAGE_CSS)
-    with st.container(key=SCRIPTS_KEY):  # hidden: takes no room above the map
-        st.html(SLIDER_KEYS_JS, unsafe_allow_javascript=True)
+    hidden = st.container(key=SCRIPTS_KEY)  # hidden: takes no room above the map
+    hidden.html(SLIDER_KEYS_JS, unsafe_allow_javascript=True)
+    hidden.html(MAP_DRAWN_JS, unsafe_allow_javascript=True)
+    return hidden
+
+
+def wait_for_map(hidden: DeltaGenerator, on_drawn: Callable[[], None]) -> None:
+    """Put the button ``MAP_DRAWN_JS`` clicks (calling ``on_drawn``) in ``hidden``."""
+    hidden.button("map drawn", key=MAP_DRAWN_KEY, on_click=on_drawn)

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, ElementHandle, Frame, Locator, Page, sync_playwright
 
-from tools.browser_timing import start_app
+from tools.browser_timing import start_app, wait_whole_page
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -85,6 +85,7 @@ class App:
             "window.map && window.feature_group && window.feature_group.length > 0 "
             "&& document.querySelector('canvas')", timeout=30_000)
         self.first_map_s = time.monotonic() - t0
+        wait_whole_page(self.page, 30_000)  # the chart and lists come once the map is drawn
         return self
 
     def iframe(self) -> ElementHandle:
