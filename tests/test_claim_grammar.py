@@ -70,6 +70,9 @@ def pairs(claims: list[Claim]) -> set[tuple[str, str]]:
     # actors: nationality plus force noun, pronouns, generic group nouns
     ("Syrian troops advanced. They entered Hazzeh on Monday.", {("hazzeh", "saa")}),
     ("Jaysh al-Islam said it still holds Douma.", {("douma", "jaysh-al-islam")}),
+    # a compound counts after its hyphen, spaced or not ("run" alone is no trigger)
+    ("Shelling hit the rebel-run town of Douma.", {("douma", "opposition")}),
+    ("Shelling hit the rebel - run town of Douma.", {("douma", "opposition")}),
 ])
 def test_forms_give_their_claims(text: str, expected: set, dataset: Dataset,
                                  index: MentionIndex) -> None:
@@ -93,6 +96,8 @@ def test_forms_give_their_claims(text: str, expected: set, dataset: Dataset,
     "Jaysh al-Islam entered negotiations over prisoners with the army.",
     "Turkish troops took Jarablus in 2016.",
     "Civilians arrived at a government-held checkpoint in Adra.",
+    "Food and medicine had run out in Douma.",
+    "Shelling hit the rebel run town of Douma.",
 ])
 def test_aims_negations_past_states_and_non_places_give_none(
         text: str, dataset: Dataset, index: MentionIndex) -> None:

@@ -68,7 +68,7 @@ from geo.claims.grammar import (
     side_after,
     subjects_before,
 )
-from geo.claims.lexicon import CONTROL_TRIGGERS
+from geo.claims.lexicon import CONTROL_TRIGGERS, HYPHENATED
 from geo.claims.rule import ClaimRule, Row, build_claim, confidence_level
 from geo.claims.spans import ACTOR, HYPHENS, PLACE, PUNCT, WORD, Item, Mark, MarkedSentence
 from geo.csvio import cell_text
@@ -196,7 +196,7 @@ class ControlRule(ClaimRule):
 def _may_fire(category: str, items: Sequence[Item], first: int) -> bool:
     """False when the pattern of ``category`` cannot use the phrase starting at item
     ``first`` whatever else the sentence holds: a compound ("rebel-held") needs its hyphen."""
-    if category == "compound":
+    if category in HYPHENATED:
         return first >= 2 and items[first - 1].text in HYPHENS
     return True
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from geo.claims.lexicon import Lexicon
+from geo.claims.spans import HYPHENS
 
 #: Long words that a misspelled trigger may be ("controling"): put right before looking up.
 _LONG_WORD = re.compile(r"\b[a-z]{7,}\b")
@@ -57,10 +58,11 @@ def control_hits(low: str, sentences: Sequence[tuple[int, int]], lexicon: Lexico
     for end, word in lexicon.key_automaton.iter(low) if len(lexicon.key_automaton) else ():
         start = end - len(word) + 1
         if (start == 0 or not low[start - 1].isalnum()) and (
-                end + 1 == n or not low[end + 1].isalnum()):  # a whole word
+                end + 1 == n or not low[end + 1].isalnum()) and (  # a whole word
+                word not in lexicon.hyphen_keys or _after_hyphen(low, start)):
             candidates.add(bisect.bisect_right(starts, start) - 1)
     memo = lexicon.corrections
-    for i, (start, end) in enumerate(sentences if _may_misspell(low, sentences, lexicon) else ()):
+    for i, (start, end) in enumerate(sentences):
         if i in candidates or (wanted is not None and not wanted[i]):
             continue
         for word in _LONG_WORD.findall(low, start, end):
@@ -72,15 +74,10 @@ def control_hits(low: str, sentences: Sequence[tuple[int, int]], lexicon: Lexico
     return candidates
 
 
-def _may_misspell(low: str, sentences: Sequence[tuple[int, int]], lexicon: Lexicon) -> bool:
-    """False when no sentence can hold a misspelled key word: no long word of the whole text
-    is one, and no sentence ends inside a word (cut short, a word could be another)."""
-    keys = lexicon.control_words
-    if any(lexicon.correct(word) in keys for word in set(_LONG_WORD.findall(low))):
-        return True
-    n = len(low)
-    return any(end < n and _WORD_CHAR.match(low, end - 1, end + 1) for _start, end in sentences)
-
-
-#: Two word characters in a row.
-_WORD_CHAR = re.compile(r"\w\w")
+def _after_hyphen(low: str, start: int) -> bool:
+    """True when the token before ``start`` is a hyphen (spaces and underscores, which no
+    token holds, aside)."""
+    k = start - 1
+    while k >= 0 and (low[k].isspace() or low[k] == "_"):
+        k -= 1
+    return k >= 0 and low[k] in HYPHENS

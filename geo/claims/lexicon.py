@@ -50,6 +50,9 @@ COLUMNS = ("category", "phrase", "value", "note")
 CONTROL_TRIGGERS = ("event", "participle", "noun", "fell", "state", "state_by", "possession",
                     "stronghold", "presence", "compound", "declare", "handover", "approach",
                     "repel")
+#: Trigger categories whose phrases count only right after a hyphen ("rebel-held",
+#: "regime-run"; "had run out" holds no trigger).
+HYPHENATED = frozenset({"compound"})
 #: Categories whose long words are recognised with one letter wrong ("controling").
 TYPO_CATEGORIES = ("event", "participle", "noun", "state")
 #: Shorter words are never corrected ("centered" is not "entered" all the same: first letters).
@@ -208,6 +211,9 @@ class Lexicon:
     #: finds the words that make a place name a region or a facility (``region_after``,
     #: ``facility_after`` and the last words of ``region_before``) in a lower-case text
     context_automaton: Any = None
+    #: keys of ``control_words`` that only start ``HYPHENATED`` phrases ("run" of
+    #: "rebel-run"): such a key is a trigger's only right after a hyphen
+    hyphen_keys: frozenset[str] = frozenset()
     #: answers of ``correct`` already given (words repeat: each is judged once)
     corrections: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
@@ -263,6 +269,7 @@ class Lexicon:
             word_automaton({max(p.tokens, key=len) for p in phrases.values()
                             if p.category in ("region_after", "facility_after",
                                               "region_before")}),
+            _hyphen_keys(phrases.values(), control),
         )
 
     def correct(self, word: str) -> str | None:
@@ -327,9 +334,24 @@ def _control_keys(phrases: Iterable[Phrase]) -> dict[str, tuple[frozenset[str], 
     for p in phrases:
         if p.category in CONTROL_TRIGGERS:
             keyed.setdefault(_key_word(p.tokens), set()).add(frozenset(p.tokens))
-    for noun in ("entrance", "entry", "arrival"):
+    for noun in _ENTRY_NOUNS:
         keyed.setdefault(noun, set()).add(frozenset({"before", noun}))
     return {k: tuple(v) for k, v in keyed.items()}
+
+
+#: The nouns of "before the entrance of" (the handover pattern), keys of their own.
+_ENTRY_NOUNS = ("entrance", "entry", "arrival")
+
+
+def _hyphen_keys(phrases: Iterable[Phrase], control: Mapping[str, object]) -> frozenset[str]:
+    """The keys of ``control`` (see ``_control_keys``) that every trigger keyed on them
+    starts with, in a ``HYPHENATED`` category."""
+    out = set(control) - set(_ENTRY_NOUNS)
+    for p in phrases:
+        if p.category in CONTROL_TRIGGERS and (p.category not in HYPHENATED
+                                               or p.tokens[0] != _key_word(p.tokens)):
+            out.discard(_key_word(p.tokens))
+    return frozenset(out)
 
 
 def word_automaton(words: Iterable[str]) -> Any:
