@@ -512,9 +512,17 @@ def find_mentions_many(texts: Sequence[str], index: MentionIndex, *, fuzzy: bool
                       for _, spans in text_runs for s, e in spans})
     resolved = (dict(zip(queries, index.gazetteer.lookup_many(queries), strict=True))
                 if queries else {})
+    # short keys spelled far from every listed spelling, asked of the gazetteer at once
+    doubts = [_doubtful(text, index, kept, norms) for text, (kept, _) in
+              zip(texts, found, strict=True)]
+    asked = sorted({text[s:e] for text, doubtful in zip(texts, doubts, strict=True)
+                    for s, e, _v in doubtful})
+    answers = (dict(zip(asked, index.gazetteer.lookup_many(asked, fuzzy=False), strict=True))
+               if asked else {})
     out: list[list[Mention]] = []
-    for text, (kept, _), text_runs, base in zip(texts, found, runs, bases, strict=True):
-        mentions = _listed_mentions(text, index, kept, norms, scores)
+    for text, (kept, _), text_runs, base, doubtful in zip(texts, found, runs, bases, doubts,
+                                                         strict=True):
+        mentions = _listed_mentions(text, index, kept, doubtful, answers, scores)
         if fuzzy:
             mentions += _fuzzy_found(text, text_runs, resolved, context, base)
             mentions.sort(key=lambda m: m.start)
@@ -575,24 +583,34 @@ def _automaton_hits(texts: Sequence[str], index: MentionIndex, loose: Sequence[M
     return found, context, bases
 
 
-def _listed_mentions(text: str, index: MentionIndex, kept: list[tuple[int, int, int]],
-                     norms: Mapping[str, str], scores: Mapping[str, float]) -> list[Mention]:
-    """Mentions of the automaton's hits (``norms``/``scores`` by surface, see caller)."""
-    refs, sources = index.refs, index.sources
+def _doubtful(text: str, index: MentionIndex, kept: list[tuple[int, int, int]],
+              norms: Mapping[str, str]) -> list[tuple[int, int, int]]:
+    """The automaton's hits of a short key whose spelling is close to no listed one ("Area"
+    is not Ariha): only the gazetteer may vouch for them (``_listed_mentions``)."""
     short = index.short
+    if not short:
+        return []
+    return [(start, end, value) for start, end, value in kept
+            if value in short and not close_spelling(without_article(norms[text[start:end]]),
+                                                     short[value])]
+
+
+def _listed_mentions(text: str, index: MentionIndex, kept: list[tuple[int, int, int]],
+                     doubtful: list[tuple[int, int, int]],
+                     answers: Mapping[str, tuple[Locality, float] | None],
+                     scores: Mapping[str, float]) -> list[Mention]:
+    """Mentions of the automaton's hits (``scores`` by surface, see caller); a ``doubtful``
+    hit is one when the gazetteer's word for its surface (``answers``) is its place
+    ("Hezzeh": Hazzeh by its consonants)."""
+    refs, sources = index.refs, index.sources
     found = {}  # start -> the mention there
-    if short:  # a short key also needs a spelling close to a listed one ("Area" is not Ariha)
-        doubtful = [(start, end, value) for start, end, value in kept
-                    if value in short and not close_spelling(
-                        without_article(norms[text[start:end]]), short[value])]
-        if doubtful:  # ...or the gazetteer's word for it ("Hezzeh": Hazzeh by its consonants)
-            answers = index.gazetteer.lookup_many([text[s:e] for s, e, _v in doubtful],
-                                                  fuzzy=False)
-            for (start, end, value), hit in zip(doubtful, answers, strict=True):
-                if hit is not None and hit[0].id == refs[value]:
-                    found[start] = Mention(refs[value], text[start:end], start, end,
-                                           min(hit[1], KEY_SCORE), sources[value])
-            kept = [k for k in kept if k not in doubtful]
+    if doubtful:
+        for start, end, value in doubtful:
+            hit = answers[text[start:end]]
+            if hit is not None and hit[0].id == refs[value]:
+                found[start] = Mention(refs[value], text[start:end], start, end,
+                                       min(hit[1], KEY_SCORE), sources[value])
+        kept = [k for k in kept if k not in doubtful]
     for start, end, value in kept:
         found[start] = Mention(refs[value], text[start:end], start, end,
                                scores[text[start:end]], sources[value])
