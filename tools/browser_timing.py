@@ -1,8 +1,8 @@
 """Timing the map in the page: first drawn map and slider-to-map latency, clocked by the browser.
 
 The clocks run inside the page, not in the test driver, so Playwright's round trips do not
-count. An init script (``install_probes``) adds, in the top page, a capture-phase ``keydown``
-listener that stamps every key press, and in every frame (the map frame of
+count. An init script (``install_probes``) adds, in the top page, capture-phase ``keydown`` and
+``click`` listeners that stamp every key press and click, and in every frame (the map frame of
 ``streamlit_folium`` is the one that uses it) a ``window.feature_group`` array whose
 ``push`` stamps, one animation frame later, the moment the new date-dependent layers have
 been added and drawn (Leaflet's canvas renderer redraws in an earlier animation-frame
@@ -63,6 +63,9 @@ PROBE_JS = """(() => {
     window.__keys = [];
     document.addEventListener('keydown',
       (e) => window.__keys.push(performance.timeOrigin + e.timeStamp), true);
+    window.__clicks = [];
+    document.addEventListener('click',
+      (e) => window.__clicks.push(performance.timeOrigin + e.timeStamp), true);
   }
 })();"""
 
@@ -144,6 +147,19 @@ def slider_press_ms(page: Any, key: str, timeout_ms: float = 60_000) -> float | 
     drawn = frame.evaluate(f"window.__mapDraws[{draws}].t")
     pressed = page.evaluate(f"window.__keys[{keys}]")
     return float(drawn - pressed)
+
+
+def click_ms(page: Any, target: Any, timeout_ms: float = 60_000) -> float:
+    """Click ``target`` (a Playwright locator in the app page); milliseconds from the click
+    event to the drawn map (the click must redraw the map)."""
+    draws = draw_count(page)
+    clicks = int(page.evaluate("window.__clicks.length"))
+    target.click()
+    frame = map_frame(page)
+    frame.wait_for_function(f"window.__mapDraws.length > {draws}", timeout=timeout_ms)
+    drawn = frame.evaluate(f"window.__mapDraws[{draws}].t")
+    clicked = page.evaluate(f"window.__clicks[{clicks}]")
+    return float(drawn - clicked)
 
 
 def percentile(values: Sequence[float], q: float) -> float:
