@@ -54,6 +54,7 @@ if ss.get("dataset") != akey:  # first run of this session (or the dataset chang
     ss.setdefault("view", None)
     ss.setdefault("seen_click", "")
     ss.setdefault("map_drawn", False)
+    ss.setdefault("stepping", 0)  # direction of the last step between change dates, else 0
 
 
 def _map_drawn() -> None:
@@ -66,14 +67,21 @@ if not ss.map_drawn:  # the first run of a session: the map first (views/layout.
 
 def _step(direction: int) -> None:
     ss.day = step_change(ss.day, changes, direction) or ss.day
+    ss.stepping = direction
 
 
 def _day(direction: int) -> None:
     ss.day = min(max(ss.day + dt.timedelta(days=direction), start), end)
+    ss.stepping = 0
+
+
+def _slid() -> None:
+    ss.stepping = 0
 
 
 def _toggle_play() -> None:
     ss.playing = not ss.playing
+    ss.stepping = 0
     ss.rerun_app = True  # the playback timer is set by the whole script, not the fragment
     if ss.playing and ss.day >= end:
         ss.day = start
@@ -135,7 +143,8 @@ def main_panel() -> None:
     bar.button("", icon=":material/chevron_left:", key="back", shortcut="Left",
                help="one day earlier", on_click=_day, args=(-1,), disabled=ss.day <= start)
     day = bar.slider("Date", min_value=start, max_value=end, step=dt.timedelta(days=1),
-                     key="day", format="YYYY-MM-DD", label_visibility="collapsed")
+                     key="day", format="YYYY-MM-DD", label_visibility="collapsed",
+                     on_change=_slid)
     bar.button("", icon=":material/chevron_right:", key="fwd", shortcut="Right",
                help="one day later", on_click=_day, args=(1,), disabled=ss.day >= end)
     bar.button("", icon=":material/skip_next:", key="next", shortcut="Shift+Right",
@@ -186,7 +195,7 @@ def main_panel() -> None:
     # the dates a user is likely to open next are drawn in the background, into the cache
     prefetch.draw_ahead(lambda d: mapcache.layers(akey, d, toggles, ckey, atlas, counts,
                                                   compare=span(compare_day, d)),
-                        prefetch.ahead(day, start, end, changes))
+                        prefetch.ahead(day, start, end, changes, stepping=ss.stepping))
     if pair is not None:
         compare_summary(loaders.diff(akey, *pair, atlas))
     chart_col, list_col = st.columns([3, 2])

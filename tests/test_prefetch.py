@@ -16,6 +16,14 @@ def test_next_day_then_change_dates_then_previous_day() -> None:
         D(2018, 3, 2), D(2018, 3, 10), D(2018, 2, 25), D(2018, 2, 28)]
 
 
+def test_stepping_through_change_dates_draws_the_next_one_in_that_direction_first() -> None:
+    period = (D(2018, 2, 18), D(2018, 4, 14))
+    assert ahead(D(2018, 3, 1), *period, CHANGES, stepping=1) == [
+        D(2018, 3, 10), D(2018, 3, 2), D(2018, 2, 25), D(2018, 2, 28)]
+    assert ahead(D(2018, 3, 1), *period, CHANGES, stepping=-1) == [
+        D(2018, 2, 25), D(2018, 3, 2), D(2018, 3, 10), D(2018, 2, 28)]
+
+
 def test_nothing_outside_the_period_and_no_repeats() -> None:
     assert ahead(D(2018, 4, 14), D(2018, 2, 18), D(2018, 4, 14), CHANGES) == [
         D(2018, 3, 10), D(2018, 4, 13)]
