@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -208,16 +209,18 @@ class Dataset:
         default_factory=dict, init=False, compare=False, repr=False)
     _faction_index: dict[str, Faction] = field(
         default_factory=dict, init=False, compare=False, repr=False)
-    _control_index: dict[str, tuple[ControlChange, ...]] = field(
-        default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._locality_index.update({loc.id: loc for loc in self.localities})
         self._faction_index.update({f.id: f for f in self.factions})
+
+    @functools.cached_property
+    def _control_index(self) -> dict[str, tuple[ControlChange, ...]]:
+        """Control changes per locality id, built when first asked (only ingestion asks)."""
         by_place: dict[str, list[ControlChange]] = {}
         for change in self.control:
             by_place.setdefault(change.locality, []).append(change)
-        self._control_index.update({k: tuple(v) for k, v in by_place.items()})
+        return {k: tuple(v) for k, v in by_place.items()}
 
     def locality(self, locality_id: str) -> Locality:
         """The locality with this id (KeyError if unknown)."""

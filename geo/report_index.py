@@ -176,9 +176,8 @@ class ReportIndex:
         """How many report files the folder has and how many wait to be indexed (no lock);
         with ``dataset``, a report read against control rows it has changed since waits too."""
         files = self._listing()
-        known = self._known()
         outdated = set() if dataset is None else self._outdated(dataset)
-        todo = [n for n, stamp in files.items() if known.get(n) != stamp or n in outdated]
+        todo = _to_read(files, self._known(), outdated)
         return SyncStatus(len(files), len(todo), sum(files[n][1] for n in todo))
 
     def sync(self, *, dataset: Dataset, index: MentionIndex | Callable[[], MentionIndex],
@@ -219,11 +218,10 @@ class ReportIndex:
     def _sync(self, dataset: Dataset, index: MentionIndex | Callable[[], MentionIndex],
               max_bytes: int | None, default_date: dt.date | None) -> SyncStatus:
         files = self._listing()
+        known = self._known()
         outdated = self._outdated(dataset)
-        known = {n: stamp for n, stamp in self._known().items() if n not in outdated}
-        stale = [n for n, stamp in self._known().items()
-                 if files.get(n) != stamp or n in outdated]
-        todo = sorted(n for n, stamp in files.items() if known.get(n) != stamp)
+        stale = _to_read(known, files, outdated)  # changed, removed or outdated: forgotten
+        todo = sorted(_to_read(files, known, outdated))
         with self._db() as db:
             for name in stale:
                 _forget(db, name)
@@ -376,6 +374,13 @@ class ReportIndex:
                 yield db
         finally:
             db.close()
+
+
+def _to_read(stamps: dict[str, tuple[int, int]], other: dict[str, tuple[int, int]],
+             outdated: set[str]) -> list[str]:
+    """The names in ``stamps`` (name -> modification time, size) whose stamp ``other`` does
+    not hold, or that are ``outdated``."""
+    return [n for n, stamp in stamps.items() if other.get(n) != stamp or n in outdated]
 
 
 def _forget(db: sqlite3.Connection, name: str) -> None:

@@ -142,11 +142,7 @@ def slider_press_ms(page: Any, key: str, timeout_ms: float = 60_000) -> float | 
     thumb.press(key)
     if thumb.get_attribute("aria-valuetext") == before:
         return None
-    frame = map_frame(page)
-    frame.wait_for_function(f"window.__mapDraws.length > {draws}", timeout=timeout_ms)
-    drawn = frame.evaluate(f"window.__mapDraws[{draws}].t")
-    pressed = page.evaluate(f"window.__keys[{keys}]")
-    return float(drawn - pressed)
+    return _ms_to_draw(page, draws, f"window.__keys[{keys}]", timeout_ms)
 
 
 def click_ms(page: Any, target: Any, timeout_ms: float = 60_000) -> float:
@@ -155,11 +151,16 @@ def click_ms(page: Any, target: Any, timeout_ms: float = 60_000) -> float:
     draws = draw_count(page)
     clicks = int(page.evaluate("window.__clicks.length"))
     target.click()
+    return _ms_to_draw(page, draws, f"window.__clicks[{clicks}]", timeout_ms)
+
+
+def _ms_to_draw(page: Any, draws: int, stamp_js: str, timeout_ms: float) -> float:
+    """Wait for the map's draw after the first ``draws``; milliseconds from the page's stamp
+    ``stamp_js`` (an expression in the app page) to it."""
     frame = map_frame(page)
     frame.wait_for_function(f"window.__mapDraws.length > {draws}", timeout=timeout_ms)
     drawn = frame.evaluate(f"window.__mapDraws[{draws}].t")
-    clicked = page.evaluate(f"window.__clicks[{clicks}]")
-    return float(drawn - clicked)
+    return float(drawn - page.evaluate(stamp_js))
 
 
 def percentile(values: Sequence[float], q: float) -> float:
